@@ -1,0 +1,170 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type { Authenticator } from "./auth/authenticator";
+import type { Principal } from "./auth/claims";
+import { AppError, type ErrorCode, errorResponse, type FieldIssue } from "./errors";
+import { requestIdFrom, traceFrom, traceparentOf } from "./http/trace";
+import { describeError, log } from "./logging";
+import { BEARER_SCHEME } from "./openapi";
+import { type Forwarded, forwardedOf } from "./service";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    requestId: string;
+    traceparent: string;
+    /** Set when the gateway forwarded this request over RPC (see lib/service.ts). */
+    forwarded: Forwarded | null;
+    /** The service's way to check a bearer token itself, for requests that skip the gateway. */
+    authenticator: () => Authenticator;
+    /** Set by requireUser(). */
+    principal: Principal;
+    /** Set by optionalUser(): the caller when signed in, else null. */
+    viewer: Principal | null;
+  }
+}
+
+export interface AppOptions<Bindings> {
+  /** The service's name in logs and in its OpenAPI document. */
+  service: string;
+  /** How this service checks tokens on requests that did not come through the gateway. */
+  authenticator: (env: Bindings) => Authenticator;
+  /**
+   * Largest request body, in bytes (default 64 KiB: every JSON body we accept is far smaller);
+   * null for no limit here (the gateway streams bodies to services, which set their own).
+   */
+  maxBodyBytes?: number | null;
+}
+
+export type AppEnv<Bindings> = { Bindings: Bindings };
+
+/**
+ * The app every Plaza service starts from: request id and trace context, the standard error body
+ * for every failure (validation, malformed JSON, wrong content type, oversized body, unknown
+ * route, unexpected exception), a body size limit, and one JSON access-log line per request.
+ */
+export function createApp<Bindings extends object>(
+  options: AppOptions<Bindings>,
+): OpenAPIHono<AppEnv<Bindings>> {
+  const app = createRouter<Bindings>();
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", BEARER_SCHEME);
+
+  app.use(async function requestContext(c, next) {
+    const started = Date.now();
+    const forwarded = forwardedOf(c.req.raw);
+    const requestId = forwarded?.requestId ?? requestIdFrom(c.req.header("x-request-id"));
+    const traceparent = forwarded?.traceparent ?? traceparentOf(traceFrom(c.req.header("traceparent")));
+    c.set("requestId", requestId);
+    c.set("traceparent", traceparent);
+    c.set("forwarded", forwarded);
+    c.set("authenticator", () => options.authenticator(c.env));
+    await next();
+    // A forwarded response may carry the id already; a 101 must keep its WebSocket untouched.
+    if (c.res.status !== 101 && c.res.headers.get("x-request-id") !== requestId)
+      c.header("x-request-id", requestId);
+    log(c.res.status >= 500 ? "error" : "info", "request", {
+      service: options.service,
+      requestId,
+      traceId: traceparent.slice(3, 35),
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      durationMs: Date.now() - started,
+      via: forwarded ? "gateway" : "direct",
+    });
+  });
+
+  if (options.maxBodyBytes !== null) {
+    app.use(
+      bodyLimit({
+        maxSize: options.maxBodyBytes ?? 64 * 1024,
+        onError: () => {
+          throw new AppError("payload_too_large", "the request body is too large");
+        },
+      }),
+    );
+  }
+
+  app.notFound((c) => errorResponse(new AppError("not_found", "no such route"), c.get("requestId")));
+  app.onError((error, c) => toErrorResponse(error, c.get("requestId"), c.req.raw, options.service));
+  return app;
+}
+
+/**
+ * A group of routes, mounted on the app with `app.route()`. Invalid input of any of its routes
+ * becomes a validation_failed error listing each field.
+ */
+export function createRouter<Bindings extends object>(): OpenAPIHono<AppEnv<Bindings>> {
+  return new OpenAPIHono<AppEnv<Bindings>>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error.issues, result.target);
+    },
+  });
+}
+
+const CODE_BY_HTTP_STATUS: Record<number, ErrorCode> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "rate_limited",
+};
+
+/** Every error a handler throws, as the standard body. Unexpected ones are logged, never shown. */
+export function toErrorResponse(
+  error: Error,
+  requestId: string | undefined = requestIdFrom(null),
+  request: Request,
+  service: string,
+): Response {
+  if (error instanceof AppError) {
+    if (error.status >= 500) logUnexpected(error.cause ?? error, service, requestId, request);
+    return errorResponse(error, requestId);
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    const code = CODE_BY_HTTP_STATUS[error.status] ?? "bad_request";
+    const message = error.status === 400 ? "the request body is not valid JSON" : error.message;
+    return errorResponse(new AppError(code, message || code), requestId);
+  }
+  logUnexpected(error, service, requestId, request);
+  return errorResponse(new AppError("internal", "something went wrong on our side"), requestId);
+}
+
+function logUnexpected(error: unknown, service: string, requestId: string, request: Request): void {
+  log("error", "unhandled error", {
+    service,
+    requestId,
+    method: request.method,
+    path: new URL(request.url).pathname,
+    ...describeError(error),
+  });
+}
+
+interface ZodIssueLike {
+  path: PropertyKey[];
+  message: string;
+  /** Set on unrecognized_keys issues: the unknown fields, each reported at its own path. */
+  keys?: string[];
+}
+
+const TARGET_NAMES: Record<string, string> = {
+  json: "body",
+  param: "path",
+  query: "query",
+  header: "header",
+};
+
+/** A validation_failed error listing each field and what is wrong with it. */
+export function validationError(issues: readonly ZodIssueLike[], target?: string): AppError {
+  const prefix = target ? (TARGET_NAMES[target] ?? target) : "";
+  const pathOf = (...parts: PropertyKey[]) => [prefix, ...parts.map(String)].filter(Boolean).join(".");
+  const details: FieldIssue[] = issues.flatMap((issue) =>
+    issue.keys
+      ? issue.keys.map((key) => ({ path: pathOf(...issue.path, key), message: "unknown field" }))
+      : [{ path: pathOf(...issue.path), message: issue.message }],
+  );
+  return new AppError("validation_failed", "the request is not valid", { details });
+}

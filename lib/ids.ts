@@ -1,0 +1,48 @@
+/**
+ * Identifiers: a short type prefix and a ULID (48-bit millisecond time + 80 random bits, Crockford
+ * base32), so ids sort by creation time and say what they name ("usr_01J...").
+ */
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+export type IdPrefix = "usr" | "ses" | "req" | "key";
+
+export function ulid(now = Date.now()): string {
+  let time = "";
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = CROCKFORD.charAt(t % 32) + time;
+    t = Math.floor(t / 32);
+  }
+  const random = crypto.getRandomValues(new Uint8Array(16));
+  let rest = "";
+  for (const byte of random) rest += CROCKFORD.charAt(byte % 32);
+  return time + rest;
+}
+
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${ulid()}`;
+}
+
+const ID_PATTERN = /^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+export function isId(value: string, prefix?: IdPrefix): boolean {
+  return ID_PATTERN.test(value) && (prefix === undefined || value.startsWith(`${prefix}_`));
+}
+
+/** Random bytes as base64url without padding. */
+export function randomToken(bytes = 32): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+export function base64url(data: Uint8Array): string {
+  let binary = "";
+  for (const byte of data) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+export function fromBase64url(text: string): Uint8Array {
+  const padded = text.replaceAll("-", "+").replaceAll("_", "/");
+  const binary = atob(padded + "=".repeat((4 - (padded.length % 4)) % 4));
+  return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+}

@@ -1,0 +1,42 @@
+import type { Context } from "hono";
+import { type Authenticator, createAuthenticator, verifierFor } from "../../../lib/auth/authenticator";
+import type { AccountDeps } from "./accounts";
+import { authDb } from "./db/client";
+import { isSessionLive } from "./db/sessions";
+import type { ClientInfo } from "./sessions";
+import { signingKeys } from "./signing-keys";
+
+/** What the auth service's domain code works with, made from the bindings for one request. */
+export async function accountDeps(env: AuthEnv): Promise<AccountDeps> {
+  return {
+    db: authDb(env.DB),
+    keys: await signingKeys(env.SIGNING_KEYS),
+    revoked: env.REVOKED_SESSIONS,
+    users: env.USERS,
+    pepper: env.PASSWORD_PEPPER,
+    now: Date.now(),
+  };
+}
+
+/**
+ * The auth service checks tokens against its own keys and its own sessions table, which is the
+ * source of truth that the KV revocation list only mirrors.
+ */
+export function localAuthenticator(env: AuthEnv): Authenticator {
+  return {
+    async authenticate(token) {
+      const verifier = verifierFor(await signingKeys(env.SIGNING_KEYS));
+      const revocations = {
+        isRevoked: async (sessionId: string) => !(await isSessionLive(authDb(env.DB), sessionId, Date.now())),
+      };
+      return createAuthenticator(verifier, revocations).authenticate(token);
+    },
+  };
+}
+
+export function clientInfo(c: Context): ClientInfo {
+  return {
+    userAgent: c.req.header("user-agent") ?? null,
+    ip: c.get("forwarded")?.clientIp ?? c.req.header("cf-connecting-ip") ?? null,
+  };
+}

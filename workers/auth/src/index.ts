@@ -1,0 +1,27 @@
+import type { JSONWebKeySet } from "jose";
+import { ServiceEntrypoint } from "../../../lib/service";
+import { createAuthApp } from "./app";
+import { signingKeys } from "./signing-keys";
+
+const app = createAuthApp();
+
+/** The public HTTP entry (requests that do not come through the gateway check their own tokens). */
+export default { fetch: app.fetch } satisfies ExportedHandler<AuthEnv>;
+
+/** RPC for the gateway and the other services. */
+export class AuthService extends ServiceEntrypoint<AuthEnv> {
+  protected readonly app = app;
+  protected readonly serviceName = "auth";
+
+  /** Healthy when the signing keys load and the database answers. */
+  override async ping(): Promise<"ok"> {
+    await signingKeys(this.env.SIGNING_KEYS);
+    await this.env.DB.prepare("SELECT 1").first();
+    return "ok";
+  }
+
+  /** The public keys that verify access tokens (what /.well-known/jwks.json serves). */
+  async jwks(): Promise<JSONWebKeySet> {
+    return (await signingKeys(this.env.SIGNING_KEYS)).jwks();
+  }
+}

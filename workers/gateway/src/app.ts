@@ -1,0 +1,43 @@
+import { cors } from "hono/cors";
+import { createApp } from "../../../lib/app";
+import { remoteAuthenticator } from "../../../lib/auth/authenticator";
+import { docsRoutes } from "./routes/docs";
+import { healthRoutes } from "./routes/health";
+import { forwardTo } from "./routes/proxy";
+import { ROUTES } from "./services";
+
+/** The allowlist in CORS_ORIGINS: comma-separated origins, or "*" for any (never with credentials). */
+function allowedOrigins(setting: string): (origin: string) => string | null {
+  const origins = new Set(
+    setting
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  );
+  return (origin) => (origins.has("*") || origins.has(origin) ? origin : null);
+}
+
+/**
+ * The public entry of Plaza: CORS, request ids and trace context, one token check, rate limits,
+ * and routing to the services; plus health, the merged OpenAPI document and the reference page.
+ */
+export function createGatewayApp() {
+  const app = createApp<GatewayEnv>({
+    service: "gateway",
+    authenticator: (env) => remoteAuthenticator(env.AUTH, env.REVOKED_SESSIONS),
+    maxBodyBytes: null,
+  });
+  app.use(
+    cors({
+      origin: (origin, c) => allowedOrigins(c.env.CORS_ORIGINS)(origin),
+      allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      allowHeaders: ["authorization", "content-type", "x-request-id", "traceparent", "range"],
+      exposeHeaders: ["x-request-id", "retry-after", "content-range", "etag"],
+      maxAge: 600,
+    }),
+  );
+  app.route("/", healthRoutes);
+  app.route("/", docsRoutes);
+  for (const { path, service } of ROUTES) app.all(path, forwardTo(service));
+  return app;
+}

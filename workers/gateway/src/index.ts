@@ -1,0 +1,5 @@
+import { createGatewayApp } from "./app";
+
+const app = createGatewayApp();
+
+export default { fetch: app.fetch } satisfies ExportedHandler<GatewayEnv>;

@@ -1,0 +1,29 @@
+import type { Context } from "hono";
+import type { Forwarded } from "../../../../lib/service";
+import { identify } from "../middleware/identity";
+import { enforceRateLimits } from "../middleware/rate-limit";
+import { type ServiceName, servicesOf } from "../services";
+
+/** The client's address as Cloudflare's edge reports it ("unknown" when run without one). */
+export function clientIpOf(c: Context): string {
+  return c.req.header("cf-connecting-ip") ?? "unknown";
+}
+
+/**
+ * Hands a request to the service that owns its path, over the service binding's RPC `serve`: the
+ * token checked once here, limits applied, and request id, trace and caller passed along.
+ */
+export function forwardTo(service: ServiceName) {
+  return async function forward(c: Context<{ Bindings: GatewayEnv }>): Promise<Response> {
+    const clientIp = clientIpOf(c);
+    const identity = await identify(c);
+    await enforceRateLimits({ env: c.env, method: c.req.method, path: c.req.path, clientIp, identity });
+    const forwarded: Forwarded = {
+      requestId: c.get("requestId"),
+      traceparent: c.get("traceparent"),
+      clientIp,
+      identity,
+    };
+    return servicesOf(c.env)[service].serve(c.req.raw, forwarded);
+  };
+}

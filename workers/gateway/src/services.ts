@@ -1,0 +1,25 @@
+import type { Forwarded, OpenApiDocument } from "../../../lib/service";
+
+/** What the gateway needs of every service it fronts (each one's ServiceEntrypoint). */
+export interface ServiceBinding {
+  ping(): Promise<"ok">;
+  serve(request: Request, forwarded: Forwarded): Promise<Response>;
+  openApi(): Promise<OpenApiDocument>;
+}
+
+/** The services behind the gateway, by the name they have in /health and in logs. */
+export function servicesOf(env: GatewayEnv) {
+  return { auth: env.AUTH, users: env.USERS } satisfies Record<string, ServiceBinding>;
+}
+
+export type ServiceName = keyof ReturnType<typeof servicesOf>;
+
+/**
+ * Which service owns which public paths. The first match wins, so a more specific prefix that a
+ * later service takes over (say /v1/users/:handle/posts) goes above the general one.
+ */
+export const ROUTES: readonly { path: string; service: ServiceName }[] = [
+  { path: "/v1/auth/*", service: "auth" },
+  { path: "/.well-known/jwks.json", service: "auth" },
+  { path: "/v1/users/*", service: "users" },
+];

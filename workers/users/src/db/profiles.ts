@@ -1,0 +1,38 @@
+import { eq, inArray } from "drizzle-orm";
+import type { UsersDb } from "./client";
+import { profiles } from "./schema";
+
+export type ProfileRow = typeof profiles.$inferSelect;
+
+export async function findProfileByHandle(db: UsersDb, handle: string): Promise<ProfileRow | undefined> {
+  return db.query.profiles.findFirst({ where: eq(profiles.handle, handle) });
+}
+
+export async function findProfileById(db: UsersDb, id: string): Promise<ProfileRow | undefined> {
+  return db.query.profiles.findFirst({ where: eq(profiles.id, id) });
+}
+
+export async function findProfilesByIds(db: UsersDb, ids: string[]): Promise<ProfileRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(profiles).where(inArray(profiles.id, ids));
+}
+
+export async function insertProfile(
+  db: UsersDb,
+  row: Pick<ProfileRow, "id" | "handle" | "displayName" | "createdAt">,
+): Promise<void> {
+  await db.insert(profiles).values({ ...row, updatedAt: row.createdAt });
+}
+
+export async function updateProfile(
+  db: UsersDb,
+  id: string,
+  changes: Partial<Pick<ProfileRow, "displayName" | "bio" | "avatarUrl">> & { updatedAt: number },
+): Promise<ProfileRow | undefined> {
+  const [row] = await db.update(profiles).set(changes).where(eq(profiles.id, id)).returning();
+  return row;
+}
+
+export async function deleteProfileRow(db: UsersDb, id: string): Promise<void> {
+  await db.delete(profiles).where(eq(profiles.id, id));
+}

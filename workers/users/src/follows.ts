@@ -1,0 +1,73 @@
+import { AppError } from "../../../lib/errors";
+import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
+import type { UsersDb } from "./db/client";
+import {
+  type Direction,
+  deleteFollow,
+  insertFollow,
+  pageFollowEdges,
+  pageFollowProfiles,
+} from "./db/follows";
+import { findProfileByHandle } from "./db/profiles";
+import { toSummary } from "./profiles";
+import type { UserSummary } from "./schemas";
+
+async function userIdOf(db: UsersDb, handle: string): Promise<string> {
+  const row = await findProfileByHandle(db, handle);
+  if (!row) throw new AppError("not_found", `no user @${handle}`);
+  return row.id;
+}
+
+/** Follows the user behind the handle; following someone twice changes nothing. */
+export async function follow(
+  db: UsersDb,
+  followerId: string,
+  handle: string,
+  now = Date.now(),
+): Promise<void> {
+  const followeeId = await userIdOf(db, handle);
+  if (followeeId === followerId) throw new AppError("bad_request", "you cannot follow yourself");
+  await insertFollow(db, followerId, followeeId, now);
+}
+
+export async function unfollow(db: UsersDb, followerId: string, handle: string): Promise<void> {
+  const followeeId = await userIdOf(db, handle);
+  await deleteFollow(db, followerId, followeeId);
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+function cursorOf(edge: { followedAt: number; id: string }): KeysetCursor {
+  return { at: edge.followedAt, id: edge.id };
+}
+
+/** A page of the followers (or followings) of the user behind a handle, newest first. */
+export async function listFollowPage(
+  db: UsersDb,
+  handle: string,
+  direction: Direction,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<UserSummary>> {
+  const userId = await userIdOf(db, handle);
+  const after = cursor ? decodeCursor(KeysetCursor, cursor) : null;
+  const rows = await pageFollowProfiles(db, userId, direction, limit + 1, after);
+  const page = pageOf(rows, limit, (row) => cursorOf(row));
+  return { items: page.items.map(toSummary), nextCursor: page.nextCursor };
+}
+
+/** The ids of a user's followers, in pages, for services that fan out to them. */
+export async function followerIdsPage(
+  db: UsersDb,
+  userId: string,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<string>> {
+  const after = cursor ? decodeCursor(KeysetCursor, cursor) : null;
+  const rows = await pageFollowEdges(db, userId, "followers", limit + 1, after);
+  const page = pageOf(rows, limit, (row) => cursorOf({ followedAt: row.followedAt, id: row.userId }));
+  return { items: page.items.map((row) => row.userId), nextCursor: page.nextCursor };
+}

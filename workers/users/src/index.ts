@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { parseRpcArgument as parse, ServiceEntrypoint } from "../../../lib/service";
+import { createUsersApp } from "./app";
+import { usersDb } from "./db/client";
+import { followerIdsPage, type Page } from "./follows";
+import {
+  type CreateProfileResult,
+  createProfile,
+  removeProfile,
+  summariesByIds,
+  summaryById,
+} from "./profiles";
+import { FollowerPageRequest, NewProfile, UserId, type UserSummary } from "./schemas";
+
+const app = createUsersApp();
+
+/** The public HTTP entry (requests that do not come through the gateway check their own tokens). */
+export default { fetch: app.fetch } satisfies ExportedHandler<UsersEnv>;
+
+/** RPC for the gateway and the other services. Every argument is validated like a request body. */
+export class UsersService extends ServiceEntrypoint<UsersEnv> {
+  protected readonly app = app;
+  protected readonly serviceName = "users";
+
+  override async ping(): Promise<"ok"> {
+    await this.env.DB.prepare("SELECT 1").first();
+    return "ok";
+  }
+
+  async createProfile(input: NewProfile): Promise<CreateProfileResult> {
+    return createProfile(usersDb(this.env.DB), parse(NewProfile, input));
+  }
+
+  /** Undoes createProfile when the account it was made for could not be finished. */
+  async deleteProfile(userId: string): Promise<void> {
+    await removeProfile(usersDb(this.env.DB), parse(UserId, userId));
+  }
+
+  async getProfile(userId: string): Promise<UserSummary | null> {
+    return summaryById(usersDb(this.env.DB), parse(UserId, userId));
+  }
+
+  /** Up to 100 users by id, for hydrating lists; unknown ids are left out. */
+  async getProfiles(userIds: string[]): Promise<UserSummary[]> {
+    return summariesByIds(usersDb(this.env.DB), parse(z.array(UserId).max(100), userIds));
+  }
+
+  /** A page of a user's follower ids, newest first; walk nextCursor to reach them all. */
+  async followersOf(request: FollowerPageRequest): Promise<Page<string>> {
+    const { userId, limit, cursor } = parse(FollowerPageRequest, request);
+    return followerIdsPage(usersDb(this.env.DB), userId, limit, cursor);
+  }
+}
