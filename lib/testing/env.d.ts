@@ -1,0 +1,14 @@
+// Bindings that only the test configs (workers/*/vitest.config.ts) add.
+declare namespace Cloudflare {
+  interface Env {
+    /** The private test signing key, to forge tokens that are wrong in exactly one way. */
+    TEST_SIGNING_JWK: string;
+    AUTH_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    USERS_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    /** Other services' databases, shared by id with their auxiliary Workers. */
+    AUTH_DB: D1Database;
+    USERS_DB: D1Database;
+    /** The auth Worker's public HTTP API, for tests of other services that need real tokens. */
+    AUTH_HTTP: Fetcher;
+  }
+}
