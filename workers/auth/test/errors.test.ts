@@ -1,9 +1,10 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { registerAccount } from "../../../lib/testing/accounts";
 import { errorOf, request, unique } from "../../../lib/testing/http";
+import { worker } from "./worker";
 
-const call = (req: Request) => exports.default.fetch(req);
+const call = (req: Request) => worker.default.fetch(req);
 
 async function accountCount(email: string) {
   const row = await env.DB.prepare("SELECT count(*) AS n FROM accounts WHERE email_normalized = ?")
@@ -14,7 +15,7 @@ async function accountCount(email: string) {
 
 describe("register refuses", () => {
   it("an email that is taken, in any case, with 409 and no second account", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const response = await call(
       request("POST", "/v1/auth/register", {
         body: {
@@ -30,7 +31,7 @@ describe("register refuses", () => {
   });
 
   it("a handle that is taken, with 409, leaving no half-made account behind", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const email = `${unique("x")}@example.com`;
     const response = await call(
       request("POST", "/v1/auth/register", {
@@ -109,7 +110,7 @@ describe("register refuses", () => {
 
 describe("login refuses", () => {
   it("an unknown email and a wrong password with the same 401 invalid_credentials", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const unknown = await call(
       request("POST", "/v1/auth/login", {
         body: { email: `${unique("n")}@example.com`, password: "whatever it is" },
@@ -128,7 +129,7 @@ describe("login refuses", () => {
   });
 
   it("after five failures for one email, even the right password, with 429 and retry-after", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     for (let i = 0; i < 4; i++) {
       const wrong = await call(
         request("POST", "/v1/auth/login", { body: { email: account.email, password: "wrong one" } }),
@@ -167,7 +168,7 @@ describe("login refuses", () => {
   });
 
   it("when the lock is over, then the right password signs in and the failures are forgotten", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     await env.DB.prepare(
       "INSERT INTO login_attempts (email_normalized, failures, window_started_at, locked_until) VALUES (?, 5, ?, ?)",
     )
@@ -205,13 +206,13 @@ describe("tokens refuse", () => {
   });
 
   it("a session id of the wrong shape with 400", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const response = await call(request("DELETE", "/v1/auth/sessions/nope", { token: account.accessToken }));
     expect(response.status).toBe(400);
   });
 
   it("a password change with the wrong current password, changing nothing", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const before = await env.DB.prepare("SELECT password_hash FROM accounts WHERE id = ?")
       .bind(account.user.id)
       .first();

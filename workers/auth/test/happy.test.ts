@@ -1,12 +1,13 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { revokedSessionKey } from "../../../lib/auth/claims";
 import { registerAccount } from "../../../lib/testing/accounts";
 import { request, unique } from "../../../lib/testing/http";
 import { decodeJwt } from "../../../lib/testing/tokens";
 import { hashRefreshToken } from "../src/refresh-tokens";
+import { worker } from "./worker";
 
-const call = (req: Request) => exports.default.fetch(req);
+const call = (req: Request) => worker.default.fetch(req);
 
 async function sessionRow(id: string) {
   return env.DB.prepare("SELECT * FROM sessions WHERE id = ?").bind(id).first<{
@@ -55,14 +56,14 @@ describe("register", () => {
   });
 
   it("when no display name is given, then the handle is used", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     expect(account.user.displayName).toBe(account.handle);
   });
 });
 
 describe("access tokens", () => {
   it("are ES256 JWTs typed at+jwt with a kid, and carry iss, aud, sub, sid, iat and a 15-minute exp", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const { header, payload } = decodeJwt(account.accessToken);
     expect(header).toEqual({ alg: "ES256", typ: "at+jwt", kid: "test-key-1" });
     expect(payload).toMatchObject({ iss: "plaza-auth", aud: "plaza-api", sub: account.user.id });
@@ -83,13 +84,13 @@ describe("access tokens", () => {
       use: "sig",
     });
     expect(jwks.keys[0]).not.toHaveProperty("d");
-    expect(await exports.AuthService.jwks()).toEqual(jwks);
+    expect(await worker.AuthService.jwks()).toEqual(jwks);
   });
 });
 
 describe("login", () => {
   it("when the password is right, then a new session starts, whatever the email's case", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const response = await call(
       request("POST", "/v1/auth/login", {
         body: { email: account.email.toUpperCase(), password: account.password },
@@ -108,7 +109,7 @@ describe("login", () => {
   });
 
   it("when the stored hash has fewer iterations than today's, then it is upgraded on sign-in", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const { hashPassword } = await import("../src/passwords");
     const weak = (await hashPassword(account.password, env.PASSWORD_PEPPER)).replace("$100000$", "$1000$");
     // A hash made at 1,000 iterations cannot verify at 100,000: make a real one at 1,000.
@@ -149,7 +150,7 @@ describe("login", () => {
 
 describe("refresh", () => {
   it("when the refresh token is current, then a new pair comes back and the old token is retired", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const response = await call(
       request("POST", "/v1/auth/refresh", { body: { refreshToken: account.refreshToken } }),
     );
@@ -169,7 +170,7 @@ describe("refresh", () => {
   });
 
   it("stores only hashes of refresh tokens", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const plain = await env.DB.prepare("SELECT count(*) AS n FROM refresh_tokens WHERE token_hash = ?")
       .bind(account.refreshToken)
       .first<{ n: number }>();
@@ -179,7 +180,7 @@ describe("refresh", () => {
 
 describe("logout", () => {
   it("when the refresh token is known, then its session is revoked in D1 and published to KV", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const sid = decodeJwt(account.accessToken).payload.sid as string;
 
     const response = await call(
@@ -198,7 +199,7 @@ describe("logout", () => {
 
 describe("sessions", () => {
   it("lists my live sessions with the current one marked", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     await call(
       request("POST", "/v1/auth/login", { body: { email: account.email, password: account.password } }),
     );
@@ -214,7 +215,7 @@ describe("sessions", () => {
   });
 
   it("revokes one of my sessions by id", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const login = await call(
       request("POST", "/v1/auth/login", { body: { email: account.email, password: account.password } }),
     );
@@ -233,7 +234,7 @@ describe("sessions", () => {
 
 describe("password change", () => {
   it("when the current password is right, then the new one works and my other sessions end", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const login = await call(
       request("POST", "/v1/auth/login", { body: { email: account.email, password: account.password } }),
     );
@@ -265,6 +266,6 @@ describe("password change", () => {
 
 describe("RPC", () => {
   it("answers the gateway's ping", async () => {
-    expect(await exports.AuthService.ping()).toBe("ok");
+    expect(await worker.AuthService.ping()).toBe("ok");
   });
 });

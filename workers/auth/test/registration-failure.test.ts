@@ -1,6 +1,7 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { errorOf, request, unique } from "../../../lib/testing/http";
+import { worker } from "./worker";
 
 // Its own file: it breaks the users database, and storage is per test file.
 describe("register when the users service fails", () => {
@@ -9,7 +10,7 @@ describe("register when the users service fails", () => {
     const email = `${unique("f")}@example.com`;
     const body = { email, password: "correct horse", handle: unique("f").toLowerCase() };
 
-    const response = await exports.default.fetch(request("POST", "/v1/auth/register", { body }));
+    const response = await worker.default.fetch(request("POST", "/v1/auth/register", { body }));
 
     expect(response.status).toBe(503);
     expect((await errorOf(response)).code).toBe("unavailable");

@@ -1,12 +1,13 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { revokedSessionKey } from "../../../lib/auth/claims";
 import { registerAccount } from "../../../lib/testing/accounts";
 import { errorOf, request } from "../../../lib/testing/http";
 import { decodeJwt, forgeToken, tamperedToken, unsignedToken } from "../../../lib/testing/tokens";
 import { hashRefreshToken } from "../src/refresh-tokens";
+import { worker } from "./worker";
 
-const call = (req: Request) => exports.default.fetch(req);
+const call = (req: Request) => worker.default.fetch(req);
 const refresh = (refreshToken: string) =>
   call(request("POST", "/v1/auth/refresh", { body: { refreshToken } }));
 const listSessions = (token: string) => call(request("GET", "/v1/auth/sessions", { token }));
@@ -25,7 +26,7 @@ async function ageRotation(refreshToken: string, ms: number) {
 
 describe("refresh token reuse", () => {
   it("when a retired refresh token comes back after the grace, then the whole session is revoked", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const first = (await (await refresh(account.refreshToken)).json()) as {
       accessToken: string;
       refreshToken: string;
@@ -45,14 +46,14 @@ describe("refresh token reuse", () => {
   });
 
   it("when two refreshes race within the grace, then both get a pair and the session lives", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const [a, b] = await Promise.all([refresh(account.refreshToken), refresh(account.refreshToken)]);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(await sessionOf(account.accessToken)).toMatchObject({ revoked_at: null });
   });
 
   it("when the session was logged out, then its refresh token is refused", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     await call(request("POST", "/v1/auth/logout", { body: { refreshToken: account.refreshToken } }));
     expect((await refresh(account.refreshToken)).status).toBe(401);
   });
@@ -60,7 +61,7 @@ describe("refresh token reuse", () => {
 
 describe("session lifetime", () => {
   it("when the session is past its absolute lifetime, then refresh is refused", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const sid = decodeJwt(account.accessToken).payload.sid as string;
     await env.DB.prepare("UPDATE sessions SET expires_at = ? WHERE id = ?")
       .bind(Date.now() - 1, sid)
@@ -69,7 +70,7 @@ describe("session lifetime", () => {
   });
 
   it("when the session was idle past the timeout, then refresh is refused", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const sid = decodeJwt(account.accessToken).payload.sid as string;
     const fifteenDays = 15 * 24 * 3600 * 1000;
     await env.DB.prepare("UPDATE sessions SET last_used_at = last_used_at - ? WHERE id = ?")
@@ -120,7 +121,7 @@ describe("access tokens that are refused", () => {
     ],
     ["not a JWT at all", async () => "abc.def.ghi"],
   ])("refuses a token that is %s", async (_name, make) => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const response = await listSessions(await make(account.accessToken));
     expect(response.status).toBe(401);
     expect((await errorOf(response)).code).toBe("unauthorized");
@@ -128,13 +129,13 @@ describe("access tokens that are refused", () => {
   });
 
   it("accepts a token forged only to prove the test key is the real one", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     const { sub, sid } = decodeJwt(account.accessToken).payload as { sub: string; sid: string };
     expect((await listSessions(await forgeToken(env.TEST_SIGNING_JWK, sub, sid))).status).toBe(200);
   });
 
   it("refuses a valid token whose session was revoked", async () => {
-    const account = await registerAccount(exports.default);
+    const account = await registerAccount(worker.default);
     await call(request("POST", "/v1/auth/logout", { body: { refreshToken: account.refreshToken } }));
     expect((await listSessions(account.accessToken)).status).toBe(401);
   });
@@ -149,8 +150,8 @@ describe("access tokens that are refused", () => {
 
 describe("other users' sessions (IDOR)", () => {
   it("cannot be revoked: they are not found, and stay live", async () => {
-    const alice = await registerAccount(exports.default);
-    const mallory = await registerAccount(exports.default);
+    const alice = await registerAccount(worker.default);
+    const mallory = await registerAccount(worker.default);
     const aliceSession = decodeJwt(alice.accessToken).payload.sid as string;
 
     const response = await call(
@@ -163,8 +164,8 @@ describe("other users' sessions (IDOR)", () => {
   });
 
   it("are not listed", async () => {
-    const alice = await registerAccount(exports.default);
-    const mallory = await registerAccount(exports.default);
+    const alice = await registerAccount(worker.default);
+    const mallory = await registerAccount(worker.default);
     const { items } = (await (await listSessions(mallory.accessToken)).json()) as { items: { id: string }[] };
     expect(items.map((s) => s.id)).not.toContain(decodeJwt(alice.accessToken).payload.sid);
   });
