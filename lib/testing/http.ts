@@ -43,3 +43,16 @@ export async function errorOf(response: Response): Promise<ErrorBodyShape["error
   }
   return body.error;
 }
+
+/**
+ * The error an RPC call fails with. Awaiting the call directly (rather than through
+ * `expect(...).rejects`) keeps the runtime from reporting its internal promise as unhandled.
+ */
+export async function rpcError(call: () => Promise<unknown>): Promise<Error> {
+  try {
+    await call();
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+  throw new Error("the RPC call succeeded, but it was expected to fail");
+}

@@ -1,0 +1,84 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { newId } from "../../../lib/ids";
+import { request, rpcError } from "../../../lib/testing/http";
+import { newAccount, worker } from "./worker";
+
+const rpc = worker.UsersService;
+
+describe("followersOf (for fan-out)", () => {
+  it("walks every follower id in pages", async () => {
+    const star = await newAccount();
+    const fans = await Promise.all(Array.from({ length: 5 }, () => newAccount()));
+    for (const fan of fans) {
+      await worker.default.fetch(
+        request("PUT", `/v1/users/${star.handle}/follow`, { token: fan.accessToken }),
+      );
+    }
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await rpc.followersOf({ userId: star.user.id, limit: 2, ...(cursor && { cursor }) });
+      ids.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(ids.sort()).toEqual(fans.map((f) => f.user.id).sort());
+  });
+
+  it("rejects arguments that are not valid", async () => {
+    expect((await rpcError(() => rpc.followersOf({ userId: "nope", limit: 2 }))).message).toMatch(
+      /invalid RPC argument/,
+    );
+    const tooMany = await rpcError(() => rpc.followersOf({ userId: newId("usr"), limit: 5000 }));
+    expect(tooMany.message).toMatch(/invalid RPC argument/);
+  });
+});
+
+describe("createProfile (for the auth service)", () => {
+  it("is idempotent on the id and refuses a handle someone else holds", async () => {
+    const id = newId("usr");
+    const first = await rpc.createProfile({ id, handle: "first_come", displayName: "First" });
+    expect(first).toEqual({
+      ok: true,
+      profile: { id, handle: "first_come", displayName: "First", avatarUrl: null },
+    });
+    expect(await rpc.createProfile({ id, handle: "first_come", displayName: "First" })).toMatchObject({
+      ok: true,
+    });
+    expect(await rpc.createProfile({ id: newId("usr"), handle: "first_come", displayName: "Late" })).toEqual({
+      ok: false,
+      reason: "handle_taken",
+    });
+    const rows = await env.DB.prepare(
+      "SELECT count(*) AS n FROM profiles WHERE handle = 'first_come'",
+    ).first<{
+      n: number;
+    }>();
+    expect(rows?.n).toBe(1);
+  });
+
+  it("and deleteProfile undoes it", async () => {
+    const id = newId("usr");
+    await rpc.createProfile({ id, handle: "short_lived", displayName: "Short" });
+    await rpc.deleteProfile(id);
+    expect(await rpc.getProfile(id)).toBeNull();
+  });
+});
+
+describe("getProfiles", () => {
+  it("returns the known ones of up to 100 ids", async () => {
+    const ada = await newAccount();
+    const profiles = await rpc.getProfiles([ada.user.id, newId("usr"), ada.user.id]);
+    expect(profiles).toEqual([
+      { id: ada.user.id, handle: ada.handle, displayName: ada.user.displayName, avatarUrl: null },
+    ]);
+    const error = await rpcError(() => rpc.getProfiles(Array.from({ length: 101 }, () => newId("usr"))));
+    expect(error.message).toMatch(/invalid RPC argument/);
+  });
+});
+
+describe("ping", () => {
+  it("answers when the database does", async () => {
+    expect(await rpc.ping()).toBe("ok");
+  });
+});
