@@ -59,3 +59,24 @@ export function decodeJwt(token: string): {
     JSON.parse(atob(part.replaceAll("-", "+").replaceAll("_", "/"))) as Record<string, unknown>;
   return { header: decode(header), payload: decode(payload) };
 }
+
+/**
+ * Tokens that must be refused, each made from a real one and wrong in one way. For `it.each`:
+ * `[name, make(validToken) => badToken]`.
+ */
+export function badTokenCases(privateJwk: string): [string, (token: string) => Promise<string>][] {
+  const reforge = (options: ForgeOptions) => async (token: string) => {
+    const { sub, sid } = decodeJwt(token).payload as { sub: string; sid: string };
+    return forgeToken(privateJwk, sub, sid, options);
+  };
+  return [
+    ["tampered", async (token) => tamperedToken(token)],
+    ["alg none", async (token) => unsignedToken(token)],
+    ["expired", reforge({ expiresIn: -120 })],
+    ["for another audience", reforge({ claims: { aud: "someone-else" } })],
+    ["from another issuer", reforge({ claims: { iss: "evil" } })],
+    ["typed as a plain JWT (an ID token, say)", reforge({ header: { typ: "JWT" } })],
+    ["naming an unknown key", reforge({ header: { kid: "not-a-key" } })],
+    ["not a JWT at all", async () => "abc.def.ghi"],
+  ];
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { revokedSessionKey } from "../../../lib/auth/claims";
 import { registerAccount } from "../../../lib/testing/accounts";
 import { errorOf, request } from "../../../lib/testing/http";
-import { decodeJwt, forgeToken, tamperedToken, unsignedToken } from "../../../lib/testing/tokens";
+import { badTokenCases, decodeJwt, forgeToken } from "../../../lib/testing/tokens";
 import { hashRefreshToken } from "../src/refresh-tokens";
 import { worker } from "./worker";
 
@@ -81,46 +81,7 @@ describe("session lifetime", () => {
 });
 
 describe("access tokens that are refused", () => {
-  it.each([
-    ["tampered", async (token: string) => tamperedToken(token)],
-    ["alg none", async (token: string) => unsignedToken(token)],
-    [
-      "expired",
-      async (token: string) => {
-        const { sub, sid } = decodeJwt(token).payload as { sub: string; sid: string };
-        return forgeToken(env.TEST_SIGNING_JWK, sub, sid, { expiresIn: -60 });
-      },
-    ],
-    [
-      "for another audience",
-      async (token: string) => {
-        const { sub, sid } = decodeJwt(token).payload as { sub: string; sid: string };
-        return forgeToken(env.TEST_SIGNING_JWK, sub, sid, { claims: { aud: "someone-else" } });
-      },
-    ],
-    [
-      "from another issuer",
-      async (token: string) => {
-        const { sub, sid } = decodeJwt(token).payload as { sub: string; sid: string };
-        return forgeToken(env.TEST_SIGNING_JWK, sub, sid, { claims: { iss: "evil" } });
-      },
-    ],
-    [
-      "typed as a plain JWT (an ID token, say)",
-      async (token: string) => {
-        const { sub, sid } = decodeJwt(token).payload as { sub: string; sid: string };
-        return forgeToken(env.TEST_SIGNING_JWK, sub, sid, { header: { typ: "JWT" } });
-      },
-    ],
-    [
-      "naming an unknown key",
-      async (token: string) => {
-        const { sub, sid } = decodeJwt(token).payload as { sub: string; sid: string };
-        return forgeToken(env.TEST_SIGNING_JWK, sub, sid, { header: { kid: "not-a-key" } });
-      },
-    ],
-    ["not a JWT at all", async () => "abc.def.ghi"],
-  ])("refuses a token that is %s", async (_name, make) => {
+  it.each(badTokenCases(env.TEST_SIGNING_JWK))("refuses a token that is %s", async (_name, make) => {
     const account = await registerAccount(worker.default);
     const response = await listSessions(await make(account.accessToken));
     expect(response.status).toBe(401);

@@ -1,9 +1,10 @@
-import type { Forwarded, OpenApiDocument } from "../../../lib/service";
+import type { OpenApiDocument } from "../../../lib/service";
 
 /** What the gateway needs of every service it fronts (each one's ServiceEntrypoint). */
 export interface ServiceBinding {
   ping(): Promise<"ok">;
-  serve(request: Request, forwarded: Forwarded): Promise<Response>;
+  /** The ServiceEntrypoint's fetch: a request carrying the gateway's findings (lib/service.ts). */
+  fetch(request: Request): Promise<Response>;
   openApi(): Promise<OpenApiDocument>;
 }
 

@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Forwarded } from "../../../lib/service";
+import { FORWARDED_HEADER, Forwarded } from "../../../lib/service";
 import { request } from "../../../lib/testing/http";
 import { createGatewayApp } from "../src/app";
 
@@ -14,8 +14,10 @@ function recordingService(answer: () => Response = () => Response.json({ ok: tru
     async ping(): Promise<"ok"> {
       return "ok";
     },
-    async serve(req: Request, forwarded: Forwarded) {
-      calls.push({ request: req, forwarded });
+    async fetch(req: Request) {
+      const header = req.headers.get(FORWARDED_HEADER);
+      if (header === null) throw new Error("the gateway sent no forwarded header");
+      calls.push({ request: req, forwarded: Forwarded.parse(JSON.parse(header)) });
       return answer();
     },
     async openApi() {

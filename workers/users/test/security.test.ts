@@ -1,12 +1,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { revokedSessionKey } from "../../../lib/auth/claims";
+import { FORWARDED_HEADER, type Forwarded, forwardedRequest, type Identity } from "../../../lib/service";
 import { errorOf, request } from "../../../lib/testing/http";
-import { decodeJwt, forgeToken, tamperedToken, unsignedToken } from "../../../lib/testing/tokens";
+import { badTokenCases, decodeJwt } from "../../../lib/testing/tokens";
 import { newAccount, worker } from "./worker";
 
 const call = (req: Request) => worker.default.fetch(req);
-const forwarded = (identity: Parameters<typeof worker.UsersService.serve>[1]["identity"]) => ({
+const forwarded = (identity: Identity): Forwarded => ({
   requestId: "req_test_forwarded_1",
   traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
   clientIp: "10.0.0.1",
@@ -14,24 +15,7 @@ const forwarded = (identity: Parameters<typeof worker.UsersService.serve>[1]["id
 });
 
 describe("direct requests check tokens themselves", () => {
-  it.each([
-    ["tampered", async (t: string) => tamperedToken(t)],
-    ["alg none", async (t: string) => unsignedToken(t)],
-    [
-      "expired",
-      async (t: string) => {
-        const { sub, sid } = decodeJwt(t).payload as { sub: string; sid: string };
-        return forgeToken(env.TEST_SIGNING_JWK, sub, sid, { expiresIn: -120 });
-      },
-    ],
-    [
-      "for another audience",
-      async (t: string) => {
-        const { sub, sid } = decodeJwt(t).payload as { sub: string; sid: string };
-        return forgeToken(env.TEST_SIGNING_JWK, sub, sid, { claims: { aud: "other-api" } });
-      },
-    ],
-  ])("and refuse a %s token", async (_name, make) => {
+  it.each(badTokenCases(env.TEST_SIGNING_JWK))("and refuse a %s token", async (_name, make) => {
     const me = await newAccount();
     const response = await call(
       request("PATCH", "/v1/users/me", { token: await make(me.accessToken), body: { bio: "x" } }),
@@ -68,9 +52,11 @@ describe("requests the gateway forwards over RPC", () => {
     const me = await newAccount();
     const principal = { userId: me.user.id, sessionId: decodeJwt(me.accessToken).payload.sid as string };
     // A garbage header proves the service does not look at the token on this path.
-    const response = await worker.UsersService.serve(
-      request("GET", "/v1/users/me", { headers: { authorization: "Bearer garbage" } }),
-      forwarded({ status: "authenticated", principal }),
+    const response = await worker.UsersService.fetch(
+      forwardedRequest(
+        request("GET", "/v1/users/me", { headers: { authorization: "Bearer garbage" } }),
+        forwarded({ status: "authenticated", principal }),
+      ),
     );
     expect(response.status).toBe(200);
     expect(((await response.json()) as { id: string }).id).toBe(me.user.id);
@@ -78,9 +64,11 @@ describe("requests the gateway forwards over RPC", () => {
   });
 
   it("are refused on signed-in routes when the gateway rejected the token, with its reason", async () => {
-    const response = await worker.UsersService.serve(
-      request("GET", "/v1/users/me"),
-      forwarded({ status: "rejected", message: "the access token has expired" }),
+    const response = await worker.UsersService.fetch(
+      forwardedRequest(
+        request("GET", "/v1/users/me"),
+        forwarded({ status: "rejected", message: "the access token has expired" }),
+      ),
     );
     expect(response.status).toBe(401);
     expect((await errorOf(response)).message).toBe("the access token has expired");
@@ -88,11 +76,33 @@ describe("requests the gateway forwards over RPC", () => {
 
   it("are anonymous when no token came", async () => {
     const ada = await newAccount();
-    const response = await worker.UsersService.serve(
-      request("GET", `/v1/users/${ada.handle}`),
-      forwarded({ status: "anonymous" }),
+    const response = await worker.UsersService.fetch(
+      forwardedRequest(request("GET", `/v1/users/${ada.handle}`), forwarded({ status: "anonymous" })),
     );
     expect(response.status).toBe(200);
+  });
+});
+
+describe("the forwarded header", () => {
+  it("is ignored on the public fetch, where a client could have set it", async () => {
+    const victim = await newAccount();
+    const principal = {
+      userId: victim.user.id,
+      sessionId: decodeJwt(victim.accessToken).payload.sid as string,
+    };
+    const forged = forwardedRequest(
+      request("GET", "/v1/users/me"),
+      forwarded({ status: "authenticated", principal }),
+    );
+    const response = await call(forged);
+    expect(response.status).toBe(401);
+  });
+
+  it("is refused with 400 when it is not what the gateway sends", async () => {
+    const response = await worker.UsersService.fetch(
+      request("GET", "/v1/users/me", { headers: { [FORWARDED_HEADER]: '{"identity":{"status":"root"}}' } }),
+    );
+    expect(response.status).toBe(400);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { Forwarded } from "../../../../lib/service";
+import { type Forwarded, forwardedRequest } from "../../../../lib/service";
 import { identify } from "../middleware/identity";
 import { enforceRateLimits } from "../middleware/rate-limit";
 import { type ServiceName, servicesOf } from "../services";
@@ -10,8 +10,8 @@ export function clientIpOf(c: Context): string {
 }
 
 /**
- * Hands a request to the service that owns its path, over the service binding's RPC `serve`: the
- * token checked once here, limits applied, and request id, trace and caller passed along.
+ * Hands a request to the service that owns its path over its service binding: the token checked
+ * once here, limits applied, and request id, trace and caller passed along (lib/service.ts).
  */
 export function forwardTo(service: ServiceName) {
   return async function forward(c: Context<{ Bindings: GatewayEnv }>): Promise<Response> {
@@ -24,6 +24,6 @@ export function forwardTo(service: ServiceName) {
       clientIp,
       identity,
     };
-    return servicesOf(c.env)[service].serve(c.req.raw, forwarded);
+    return servicesOf(c.env)[service].fetch(forwardedRequest(c.req.raw, forwarded));
   };
 }
