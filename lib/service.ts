@@ -81,7 +81,8 @@ export abstract class ServiceEntrypoint<Env> extends WorkerEntrypoint<Env> {
       try {
         forwardedRequests.set(request, parseForwarded(header));
       } catch (error) {
-        if (error instanceof AppError) return errorResponse(error, requestIdFrom(request.headers.get("x-request-id")));
+        if (error instanceof AppError)
+          return errorResponse(error, requestIdFrom(request.headers.get("x-request-id")));
         throw error;
       }
     }

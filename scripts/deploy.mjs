@@ -10,8 +10,12 @@ if (process.argv.includes("--dry-run")) {
   for (const [name, path] of Object.entries(built)) console.log(`bundled ${name} -> ${path}`);
 } else {
   const workers = listWorkers();
-  const ordered = [...workers.filter((w) => w.name !== "gateway"), ...workers.filter((w) => w.name === "gateway")];
-  const wrangler = (args) => execFileSync(bin("wrangler"), args, { cwd: ROOT, env: toolEnv(), stdio: "inherit" });
+  const ordered = [
+    ...workers.filter((w) => w.name !== "gateway"),
+    ...workers.filter((w) => w.name === "gateway"),
+  ];
+  const wrangler = (args) =>
+    execFileSync(bin("wrangler"), args, { cwd: ROOT, env: toolEnv(), stdio: "inherit" });
   for (const worker of ordered) {
     for (const database of await d1DatabaseNames(worker.config)) {
       wrangler(["d1", "migrations", "apply", database, "--remote", "-c", worker.config]);
