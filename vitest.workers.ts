@@ -10,6 +10,7 @@ const CONFIGS: Record<string, string> = {
   gateway: join(ROOT, "wrangler.toml"),
   auth: join(ROOT, "workers/auth/wrangler.toml"),
   users: join(ROOT, "workers/users/wrangler.toml"),
+  sessions: join(ROOT, "workers/sessions/wrangler.toml"),
 };
 
 export function configOf(service: string): string {

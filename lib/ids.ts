@@ -5,7 +5,7 @@
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-export type IdPrefix = "usr" | "ses" | "req" | "key";
+export type IdPrefix = "usr" | "ses" | "req" | "key" | "wch" | "msg" | "qit";
 
 export function ulid(now = Date.now()): string {
   let time = "";

@@ -5,9 +5,11 @@ declare namespace Cloudflare {
     TEST_SIGNING_JWK: string;
     AUTH_MIGRATIONS: import("cloudflare:test").D1Migration[];
     USERS_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    SESSIONS_MIGRATIONS: import("cloudflare:test").D1Migration[];
     /** Other services' databases, shared by id with their auxiliary Workers. */
     AUTH_DB: D1Database;
     USERS_DB: D1Database;
+    SESSIONS_DB: D1Database;
     /** The auth Worker's public HTTP API, for tests of other services that need real tokens. */
     AUTH_HTTP: Fetcher;
   }

@@ -10,7 +10,10 @@ export interface ServiceBinding {
 
 /** The services behind the gateway, by the name they have in /health and in logs. */
 export function servicesOf(env: GatewayEnv) {
-  return { auth: env.AUTH, users: env.USERS } satisfies Record<string, ServiceBinding>;
+  return { auth: env.AUTH, users: env.USERS, sessions: env.SESSIONS } satisfies Record<
+    string,
+    ServiceBinding
+  >;
 }
 
 export type ServiceName = keyof ReturnType<typeof servicesOf>;
@@ -23,4 +26,6 @@ export const ROUTES: readonly { path: string; service: ServiceName }[] = [
   { path: "/v1/auth/*", service: "auth" },
   { path: "/.well-known/jwks.json", service: "auth" },
   { path: "/v1/users/*", service: "users" },
+  { path: "/v1/sessions", service: "sessions" },
+  { path: "/v1/sessions/*", service: "sessions" },
 ];

@@ -1,0 +1,242 @@
+import type { PlaybackState } from "./playback";
+import type { ChatMessage, QueueItem, Role, SessionView } from "./protocol";
+
+/**
+ * The WatchSession's own SQLite storage. The schema is small and lives with the object: each
+ * entry of MIGRATIONS runs once, in order, tracked in the `_meta` table (never edit a shipped one).
+ */
+const MIGRATIONS = [
+  `CREATE TABLE session (
+     id TEXT PRIMARY KEY, title TEXT NOT NULL, creator_id TEXT NOT NULL, host_id TEXT NOT NULL,
+     media_url TEXT NOT NULL, visibility TEXT NOT NULL, locked INTEGER NOT NULL DEFAULT 0,
+     everyone_controls INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'live', created_at INTEGER NOT NULL
+   );
+   CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE cohosts (user_id TEXT PRIMARY KEY);
+   CREATE TABLE members (user_id TEXT PRIMARY KEY, handle TEXT NOT NULL, joined_at INTEGER NOT NULL, synced INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE kicked (user_id TEXT PRIMARY KEY, at INTEGER NOT NULL);
+   CREATE TABLE tickets (hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, handle TEXT NOT NULL, expires_at INTEGER NOT NULL);
+   CREATE TABLE messages (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, handle TEXT NOT NULL, text TEXT NOT NULL, nonce TEXT, at INTEGER NOT NULL);
+   CREATE TABLE queue (id TEXT PRIMARY KEY, media_url TEXT NOT NULL, title TEXT, added_by TEXT NOT NULL, position REAL NOT NULL);`,
+];
+
+export interface SessionRecord extends SessionView {
+  creatorId: string;
+  status: "live" | "ended";
+  createdAt: number;
+}
+
+type Row = Record<string, SqlStorageValue>;
+
+export class WatchStorage {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+    const applied = Number(sql.exec("SELECT value FROM _meta WHERE key = 'schema'").toArray()[0]?.value ?? 0);
+    MIGRATIONS.slice(applied).forEach((migration) => sql.exec(migration));
+    sql.exec("INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema', ?)", MIGRATIONS.length);
+  }
+
+  session(): SessionRecord | null {
+    const row = this.sql.exec<Row>("SELECT * FROM session LIMIT 1").toArray()[0];
+    if (!row) return null;
+    return {
+      id: String(row.id),
+      title: String(row.title),
+      creatorId: String(row.creator_id),
+      hostId: String(row.host_id),
+      mediaUrl: String(row.media_url),
+      visibility: row.visibility === "public" ? "public" : "private",
+      locked: row.locked === 1,
+      everyoneControls: row.everyone_controls === 1,
+      status: row.status === "ended" ? "ended" : "live",
+      createdAt: Number(row.created_at),
+    };
+  }
+
+  createSession(session: Omit<SessionRecord, "locked" | "everyoneControls" | "status">): void {
+    this.sql.exec(
+      `INSERT OR IGNORE INTO session (id, title, creator_id, host_id, media_url, visibility, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      session.id,
+      session.title,
+      session.creatorId,
+      session.hostId,
+      session.mediaUrl,
+      session.visibility,
+      session.createdAt,
+    );
+  }
+
+  updateSession(
+    changes: Partial<Pick<SessionRecord, "hostId" | "mediaUrl" | "locked" | "everyoneControls" | "status">>,
+  ) {
+    const columns: Record<string, SqlStorageValue> = {};
+    if (changes.hostId !== undefined) columns.host_id = changes.hostId;
+    if (changes.mediaUrl !== undefined) columns.media_url = changes.mediaUrl;
+    if (changes.locked !== undefined) columns.locked = changes.locked ? 1 : 0;
+    if (changes.everyoneControls !== undefined) columns.everyone_controls = changes.everyoneControls ? 1 : 0;
+    if (changes.status !== undefined) columns.status = changes.status;
+    const names = Object.keys(columns);
+    if (names.length === 0) return;
+    this.sql.exec(
+      `UPDATE session SET ${names.map((name) => `${name} = ?`).join(", ")}`,
+      ...Object.values(columns),
+    );
+  }
+
+  playback(): PlaybackState | null {
+    const row = this.sql.exec<Row>("SELECT value FROM state WHERE key = 'playback'").toArray()[0];
+    return row ? (JSON.parse(String(row.value)) as PlaybackState) : null;
+  }
+
+  savePlayback(state: PlaybackState): void {
+    this.sql.exec("INSERT OR REPLACE INTO state (key, value) VALUES ('playback', ?)", JSON.stringify(state));
+  }
+
+  /** The next broadcast sequence number, persisted so it never repeats after eviction. */
+  nextSeq(): number {
+    const row = this.sql
+      .exec<Row>(
+        `INSERT INTO state (key, value) VALUES ('seq', '1')
+         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value`,
+      )
+      .one();
+    return Number(row.value);
+  }
+
+  currentSeq(): number {
+    const row = this.sql.exec<Row>("SELECT value FROM state WHERE key = 'seq'").toArray()[0];
+    return row ? Number(row.value) : 0;
+  }
+
+  cohosts(): Set<string> {
+    return new Set(
+      this.sql
+        .exec<Row>("SELECT user_id FROM cohosts")
+        .toArray()
+        .map((row) => String(row.user_id)),
+    );
+  }
+
+  setRole(userId: string, role: Exclude<Role, "host">): void {
+    if (role === "cohost") this.sql.exec("INSERT OR IGNORE INTO cohosts (user_id) VALUES (?)", userId);
+    else this.sql.exec("DELETE FROM cohosts WHERE user_id = ?", userId);
+  }
+
+  isMember(userId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM members WHERE user_id = ?", userId).toArray().length > 0;
+  }
+
+  /** Records a participant; true the first time this user joins. */
+  addMember(userId: string, handle: string, now: number): boolean {
+    return (
+      this.sql
+        .exec(
+          "INSERT OR IGNORE INTO members (user_id, handle, joined_at) VALUES (?, ?, ?) RETURNING user_id",
+          userId,
+          handle,
+          now,
+        )
+        .toArray().length > 0
+    );
+  }
+
+  /** Members the sessions index has not heard of yet. */
+  unsyncedMembers(): { userId: string; joinedAt: number }[] {
+    return this.sql
+      .exec<Row>("SELECT user_id, joined_at FROM members WHERE synced = 0 LIMIT 500")
+      .toArray()
+      .map((row) => ({ userId: String(row.user_id), joinedAt: Number(row.joined_at) }));
+  }
+
+  markMembersSynced(userIds: string[]): void {
+    for (const id of userIds) this.sql.exec("UPDATE members SET synced = 1 WHERE user_id = ?", id);
+  }
+
+  isKicked(userId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM kicked WHERE user_id = ?", userId).toArray().length > 0;
+  }
+
+  kick(userId: string, now: number): void {
+    this.sql.exec("INSERT OR REPLACE INTO kicked (user_id, at) VALUES (?, ?)", userId, now);
+    this.sql.exec("DELETE FROM cohosts WHERE user_id = ?", userId);
+    this.sql.exec("DELETE FROM tickets WHERE user_id = ?", userId);
+  }
+
+  saveTicket(hash: string, userId: string, handle: string, expiresAt: number): void {
+    this.sql.exec("DELETE FROM tickets WHERE expires_at < ?", Date.now());
+    this.sql.exec(
+      "INSERT INTO tickets (hash, user_id, handle, expires_at) VALUES (?, ?, ?, ?)",
+      hash,
+      userId,
+      handle,
+      expiresAt,
+    );
+  }
+
+  /** Uses up a ticket: it is deleted whether or not it has expired; null when it was not valid. */
+  takeTicket(hash: string, now: number): { userId: string; handle: string } | null {
+    const row = this.sql
+      .exec<Row>("DELETE FROM tickets WHERE hash = ? RETURNING user_id, handle, expires_at", hash)
+      .toArray()[0];
+    if (!row || Number(row.expires_at) < now) return null;
+    return { userId: String(row.user_id), handle: String(row.handle) };
+  }
+
+  addMessage(message: ChatMessage): void {
+    this.sql.exec(
+      "INSERT INTO messages (id, user_id, handle, text, nonce, at) VALUES (?, ?, ?, ?, ?, ?)",
+      message.id,
+      message.userId,
+      message.handle,
+      message.text,
+      message.nonce ?? null,
+      message.at,
+    );
+  }
+
+  /** Chat history, newest first, before a message id (ids sort by time). */
+  messages(limit: number, before?: string): ChatMessage[] {
+    const rows = before
+      ? this.sql.exec<Row>("SELECT * FROM messages WHERE id < ? ORDER BY id DESC LIMIT ?", before, limit)
+      : this.sql.exec<Row>("SELECT * FROM messages ORDER BY id DESC LIMIT ?", limit);
+    return rows.toArray().map((row) => {
+      const message: ChatMessage = {
+        id: String(row.id),
+        userId: String(row.user_id),
+        handle: String(row.handle),
+        text: String(row.text),
+        at: Number(row.at),
+      };
+      if (row.nonce !== null) message.nonce = String(row.nonce);
+      return message;
+    });
+  }
+
+  queue(): QueueItem[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM queue ORDER BY position")
+      .toArray()
+      .map((row) => ({
+        id: String(row.id),
+        mediaUrl: String(row.media_url),
+        title: row.title === null ? null : String(row.title),
+        addedBy: String(row.added_by),
+      }));
+  }
+
+  /** Rewrites the playlist's order (positions 0..n-1). */
+  saveQueue(items: QueueItem[]): void {
+    this.sql.exec("DELETE FROM queue");
+    items.forEach((item, index) => {
+      this.sql.exec(
+        "INSERT INTO queue (id, media_url, title, added_by, position) VALUES (?, ?, ?, ?, ?)",
+        item.id,
+        item.mediaUrl,
+        item.title,
+        item.addedBy,
+        index,
+      );
+    });
+  }
+}

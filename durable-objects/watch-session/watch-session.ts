@@ -1,0 +1,437 @@
+import { AppError, errorResponse } from "../../lib/errors";
+import { requestIdFrom } from "../../lib/http/trace";
+import { newId, randomToken } from "../../lib/ids";
+import { hashToken, TokenBucket } from "../../lib/realtime/limits";
+import { RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
+import { syncSessionIndex } from "../../workers/sessions/src/db/index-sync";
+import * as rules from "./playback";
+import {
+  type ChatMessage,
+  CLOSE,
+  ClientFrame,
+  MAX_FRAME_BYTES,
+  type Participant,
+  type QueueItem,
+  type Role,
+  type ServerFrame,
+  type SessionView,
+  SUBPROTOCOL,
+  type UnstampedFrame,
+} from "./protocol";
+import type { EndResult, HistoryRequest, SessionInit, SessionSummary, TicketResult } from "./rpc";
+import { type SessionRecord, WatchStorage } from "./storage";
+
+interface WatchSocket extends SocketState {
+  handle: string;
+  buffering: boolean;
+}
+
+export const WATCH_LIMITS = {
+  maxParticipants: 1000,
+  ticketTtlMs: 30_000,
+  idleTimeoutMs: 60_000,
+  sweepEveryMs: 30_000,
+  indexSyncDelayMs: 1_000,
+  welcomeChat: 50,
+  chat: { burst: 5, perSecond: 1 },
+  reactions: { burst: 10, perSecond: 2 },
+} as const;
+
+/**
+ * One watch party: its playback, participants, chat and playlist, with every participant's
+ * WebSocket held through hibernation. All state is in SQLite and socket attachments, so the
+ * object rebuilds itself after eviction; the only in-memory state (chat rate buckets) may be lost.
+ */
+export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSocket> {
+  protected readonly frames = ClientFrame;
+  protected readonly limits = { maxFrameBytes: MAX_FRAME_BYTES, idleTimeoutMs: WATCH_LIMITS.idleTimeoutMs };
+  protected readonly closeCodes = CLOSE;
+  private readonly store: WatchStorage;
+  private readonly chatLimit = new TokenBucket(WATCH_LIMITS.chat.burst, WATCH_LIMITS.chat.perSecond);
+  private readonly reactionLimit = new TokenBucket(
+    WATCH_LIMITS.reactions.burst,
+    WATCH_LIMITS.reactions.perSecond,
+  );
+
+  constructor(ctx: DurableObjectState, env: SessionsEnv) {
+    super(ctx, env);
+    this.store = new WatchStorage(ctx.storage.sql);
+  }
+
+  // ---- RPC from the sessions Worker ----
+
+  async initialize(init: SessionInit): Promise<void> {
+    this.store.createSession({ ...init, hostId: init.creatorId });
+    if (!this.store.playback()) this.store.savePlayback(rules.initialPlayback(init.createdAt));
+  }
+
+  async summary(): Promise<SessionSummary | null> {
+    const session = this.store.session();
+    if (!session) return null;
+    return {
+      session: viewOf(session),
+      status: session.status,
+      playback: this.playbackState().playback,
+      participantCount: this.participants(session).length,
+    };
+  }
+
+  async issueTicket({ userId, handle }: { userId: string; handle: string }): Promise<TicketResult> {
+    const session = this.store.session();
+    if (!session || session.status === "ended")
+      return { ok: false, code: "not_found", message: "no such session" };
+    const refusal = this.admissionRefusal(session, userId);
+    if (refusal) return { ok: false, code: "forbidden", message: refusal };
+    const ticket = randomToken(24);
+    this.store.saveTicket(await hashToken(ticket), userId, handle, Date.now() + WATCH_LIMITS.ticketTtlMs);
+    return { ok: true, ticket, expiresIn: WATCH_LIMITS.ticketTtlMs / 1000 };
+  }
+
+  async history({ before, limit }: HistoryRequest): Promise<ChatMessage[] | null> {
+    if (!this.store.session()) return null;
+    return this.store.messages(limit, before);
+  }
+
+  /** Ends the session for everyone: every socket closes with CLOSE.ended. */
+  async end({ userId }: { userId: string }): Promise<EndResult> {
+    const session = this.store.session();
+    if (!session || session.status === "ended")
+      return { ok: false, code: "not_found", message: "no such session" };
+    if (userId !== session.creatorId && userId !== session.hostId) {
+      return { ok: false, code: "forbidden", message: "only the host can end the session" };
+    }
+    this.store.updateSession({ status: "ended" });
+    for (const { ws } of this.sockets()) ws.close(CLOSE.ended.code, CLOSE.ended.reason);
+    await this.ctx.storage.deleteAlarm();
+    return { ok: true };
+  }
+
+  // ---- WebSocket upgrade ----
+
+  override async fetch(request: Request): Promise<Response> {
+    const requestId = requestIdFrom(request.headers.get("x-request-id"));
+    const refuse = (code: AppError["code"], message: string) =>
+      errorResponse(new AppError(code, message), requestId);
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return refuse("bad_request", "this endpoint takes a WebSocket upgrade");
+    }
+    const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
+    if (!offered.includes(SUBPROTOCOL)) return refuse("bad_request", `offer the ${SUBPROTOCOL} subprotocol`);
+    const ticket = offered.find((p) => p.startsWith("ticket."))?.slice("ticket.".length);
+    if (!ticket) return refuse("unauthorized", "offer a ticket as the subprotocol ticket.<ticket>");
+
+    const session = this.store.session();
+    if (!session || session.status === "ended") return refuse("not_found", "no such session");
+    const now = Date.now();
+    const holder = this.store.takeTicket(await hashToken(ticket), now);
+    if (!holder) return refuse("unauthorized", "the ticket is unknown, used or expired");
+    const refusal = this.admissionRefusal(session, holder.userId);
+    if (refusal) return refuse("forbidden", refusal);
+
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [holder.userId]);
+    const state: WatchSocket = {
+      userId: holder.userId,
+      handle: holder.handle,
+      joinedAt: now,
+      lastSeen: now,
+      buffering: false,
+    };
+    server.serializeAttachment(state);
+    this.store.addMember(holder.userId, holder.handle, now);
+
+    const participants = this.participants(session);
+    this.send(server, this.welcome(session, holder.userId, participants));
+    this.broadcast(this.stamped({ type: "presence", participants }), server);
+    await this.scheduleAlarm(now + WATCH_LIMITS.indexSyncDelayMs);
+    return new Response(null, {
+      status: 101,
+      webSocket: client,
+      headers: { "sec-websocket-protocol": SUBPROTOCOL },
+    });
+  }
+
+  /** Why this user may not join now, or null. */
+  private admissionRefusal(session: SessionRecord, userId: string): string | null {
+    if (this.store.isKicked(userId)) return "you were removed from this session";
+    const present = this.participants(session);
+    const here = present.some((p) => p.userId === userId);
+    if (session.locked && !here && !this.store.isMember(userId)) return "the session is locked";
+    if (!here && present.length >= WATCH_LIMITS.maxParticipants) return "the session is full";
+    return null;
+  }
+
+  // ---- Frames ----
+
+  protected async onFrame(ws: WebSocket, frame: ClientFrame, state: WatchSocket): Promise<void> {
+    const session = this.liveSession();
+    const now = Date.now();
+    switch (frame.type) {
+      case "ping":
+        this.send(ws, { type: "pong", t: frame.t, serverTime: now } satisfies ServerFrame);
+        return;
+      case "play":
+      case "pause":
+      case "seek":
+      case "rate": {
+        this.requireControl(session, state.userId, frame.type);
+        const current = this.playbackState();
+        const next =
+          frame.type === "play"
+            ? rules.play(current, now, this.anyoneBuffering())
+            : frame.type === "pause"
+              ? rules.pause(current, now)
+              : frame.type === "seek"
+                ? rules.seek(current, frame.position, now)
+                : rules.changeRate(current, frame.rate, now);
+        this.applyPlayback(next, state.userId);
+        return;
+      }
+      case "chat":
+        this.chat(state, frame.text, frame.nonce, now);
+        return;
+      case "react":
+        if (!this.reactionLimit.take(state.userId, now))
+          throw new RoomError("rate_limited", "too many reactions", "react");
+        this.broadcast(this.stamped({ type: "reaction", userId: state.userId, emoji: frame.emoji, at: now }));
+        return;
+      case "buffering":
+        state.buffering = frame.buffering;
+        ws.serializeAttachment(state);
+        this.reconcileBuffering(now);
+        return;
+      case "role":
+        this.requireHost(session, state.userId, "role");
+        if (frame.userId === session.hostId)
+          throw new RoomError("conflict", "the host's role is host", "role");
+        if (!this.store.isMember(frame.userId))
+          throw new RoomError("not_found", "no such participant", "role");
+        this.store.setRole(frame.userId, frame.role);
+        this.broadcastPresence(session);
+        return;
+      case "kick":
+        this.requireHost(session, state.userId, "kick");
+        await this.kick(session, frame.userId, now);
+        return;
+      case "lock":
+        this.requireHost(session, state.userId, "lock");
+        this.store.updateSession({ locked: frame.locked });
+        this.broadcastSession();
+        return;
+      case "controls":
+        this.requireHost(session, state.userId, "controls");
+        this.store.updateSession({ everyoneControls: frame.everyone });
+        this.broadcastSession();
+        return;
+      case "queue":
+        this.requireControl(session, state.userId, "queue");
+        this.changeQueue(frame.op, state.userId, now);
+        return;
+    }
+  }
+
+  private chat(state: WatchSocket, text: string, nonce: string | undefined, now: number): void {
+    if (!this.chatLimit.take(state.userId, now))
+      throw new RoomError("rate_limited", "you are sending messages too fast", "chat");
+    const message: ChatMessage = {
+      id: newId("msg"),
+      userId: state.userId,
+      handle: state.handle,
+      text,
+      at: now,
+    };
+    if (nonce !== undefined) message.nonce = nonce;
+    // Stored before anyone sees it: the sender's copy is its acknowledgement.
+    this.store.addMessage(message);
+    this.broadcast(this.stamped({ type: "chat", message }));
+  }
+
+  private async kick(session: SessionRecord, userId: string, now: number): Promise<void> {
+    if (userId === session.hostId) throw new RoomError("conflict", "the host cannot be removed", "kick");
+    this.store.kick(userId, now);
+    for (const { ws, state } of this.sockets()) {
+      if (state.userId !== userId) continue;
+      ws.close(CLOSE.kicked.code, CLOSE.kicked.reason);
+    }
+    await this.afterDeparture(session, userId);
+  }
+
+  private changeQueue(op: Extract<ClientFrame, { type: "queue" }>["op"], userId: string, now: number): void {
+    const items = this.store.queue();
+    switch (op.op) {
+      case "add":
+        items.push({ id: newId("qit"), mediaUrl: op.mediaUrl, title: op.title ?? null, addedBy: userId });
+        break;
+      case "remove": {
+        const index = items.findIndex((item) => item.id === op.id);
+        if (index < 0) throw new RoomError("not_found", "no such playlist item", "queue");
+        items.splice(index, 1);
+        break;
+      }
+      case "move": {
+        const index = items.findIndex((item) => item.id === op.id);
+        const [item] = index < 0 ? [] : items.splice(index, 1);
+        if (!item) throw new RoomError("not_found", "no such playlist item", "queue");
+        items.splice(Math.min(op.to, items.length), 0, item);
+        break;
+      }
+      case "next": {
+        const item = items.shift();
+        if (!item) throw new RoomError("not_found", "the playlist is empty", "queue");
+        this.store.updateSession({ mediaUrl: item.mediaUrl });
+        this.store.saveQueue(items);
+        this.broadcastSession();
+        this.applyPlayback(rules.restart(this.playbackState(), now, this.anyoneBuffering()), userId);
+        this.broadcast(this.stamped({ type: "queue", items }));
+        return;
+      }
+    }
+    this.store.saveQueue(items);
+    this.broadcast(this.stamped({ type: "queue", items }));
+  }
+
+  /** Holds playback while anyone buffers; starts everyone together when nobody does. */
+  private reconcileBuffering(now: number): void {
+    const current = this.playbackState();
+    const next = this.anyoneBuffering() ? rules.hold(current, now) : rules.release(current, now);
+    if (next === current) return;
+    this.applyPlayback(next, "system", next.playback.playing ? "ready" : "buffering");
+  }
+
+  // ---- Departures ----
+
+  protected async onLeave(_ws: WebSocket, state: WatchSocket): Promise<void> {
+    const session = this.store.session();
+    if (!session || session.status === "ended") return;
+    await this.afterDeparture(session, state.userId);
+  }
+
+  /** After sockets close: pass the host role on if the host is gone, tell everyone, re-check buffering. */
+  private async afterDeparture(session: SessionRecord, userId: string): Promise<void> {
+    const present = this.participants(session);
+    let current = session;
+    if (userId === session.hostId && !present.some((p) => p.userId === userId) && present.length > 0) {
+      const cohosts = this.store.cohosts();
+      const heir = present.find((p) => cohosts.has(p.userId)) ?? present[0];
+      if (heir) {
+        this.store.updateSession({ hostId: heir.userId });
+        this.store.setRole(heir.userId, "viewer");
+        this.store.setRole(userId, "cohost");
+        current = { ...session, hostId: heir.userId };
+        this.broadcastSession();
+      }
+    }
+    this.broadcastPresence(current);
+    this.reconcileBuffering(Date.now());
+    await this.scheduleAlarm(Date.now() + WATCH_LIMITS.indexSyncDelayMs);
+  }
+
+  // ---- Alarm: idle sweep and the sessions index ----
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const session = this.store.session();
+    if (!session || session.status === "ended") return;
+    await this.sweepIdle(now, CLOSE.timedOut);
+    const members = this.store.unsyncedMembers();
+    await syncSessionIndex(this.env.DB, session.id, this.participants(session).length, members);
+    this.store.markMembersSynced(members.map((m) => m.userId));
+    if (this.sockets().length > 0) await this.ctx.storage.setAlarm(now + WATCH_LIMITS.sweepEveryMs);
+  }
+
+  private async scheduleAlarm(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  // ---- State helpers ----
+
+  private liveSession(): SessionRecord {
+    const session = this.store.session();
+    if (!session || session.status === "ended") throw new RoomError("not_found", "the session has ended");
+    return session;
+  }
+
+  private playbackState(): rules.PlaybackState {
+    return this.store.playback() ?? rules.initialPlayback(Date.now());
+  }
+
+  private applyPlayback(next: rules.PlaybackState, by: string, reason?: "buffering" | "ready"): void {
+    this.store.savePlayback(next);
+    this.broadcast(
+      this.stamped({ type: "playback", playback: next.playback, by, ...(reason && { reason }) }),
+    );
+  }
+
+  private anyoneBuffering(): boolean {
+    return this.sockets().some(({ state }) => state.buffering);
+  }
+
+  private roleOf(session: SessionRecord, userId: string, cohosts: Set<string>): Role {
+    if (userId === session.hostId) return "host";
+    return cohosts.has(userId) ? "cohost" : "viewer";
+  }
+
+  /** Who is here: one entry per user (however many devices), in the order they joined. */
+  private participants(session: SessionRecord): Participant[] {
+    const cohosts = this.store.cohosts();
+    const byUser = new Map<string, { participant: Participant; joinedAt: number }>();
+    for (const { state } of this.sockets()) {
+      const seen = byUser.get(state.userId);
+      if (seen && seen.joinedAt <= state.joinedAt) continue;
+      const participant = {
+        userId: state.userId,
+        handle: state.handle,
+        role: this.roleOf(session, state.userId, cohosts),
+      };
+      byUser.set(state.userId, { participant, joinedAt: state.joinedAt });
+    }
+    return [...byUser.values()].sort((a, b) => a.joinedAt - b.joinedAt).map((entry) => entry.participant);
+  }
+
+  private requireControl(session: SessionRecord, userId: string, frame: ClientFrame["type"]): void {
+    if (session.everyoneControls) return;
+    const role = this.roleOf(session, userId, this.store.cohosts());
+    if (role === "viewer")
+      throw new RoomError("forbidden", "only the host and co-hosts control playback", frame);
+  }
+
+  private requireHost(session: SessionRecord, userId: string, frame: ClientFrame["type"]): void {
+    if (userId !== session.hostId) throw new RoomError("forbidden", "only the host can do that", frame);
+  }
+
+  private welcome(session: SessionRecord, userId: string, participants: Participant[]): ServerFrame {
+    return {
+      type: "welcome",
+      you: { userId, role: this.roleOf(session, userId, this.store.cohosts()) },
+      session: viewOf(session),
+      playback: this.playbackState().playback,
+      participants,
+      chat: this.store.messages(WATCH_LIMITS.welcomeChat).reverse(),
+      queue: this.store.queue(),
+      seq: this.store.currentSeq(),
+      serverTime: Date.now(),
+    };
+  }
+
+  private broadcastPresence(session: SessionRecord): void {
+    this.broadcast(this.stamped({ type: "presence", participants: this.participants(session) }));
+  }
+
+  private broadcastSession(): void {
+    const session = this.store.session();
+    if (session) this.broadcast(this.stamped({ type: "session", session: viewOf(session) }));
+  }
+
+  /** A broadcast frame with the session's next sequence number. */
+  private stamped(frame: UnstampedFrame): ServerFrame {
+    return { ...frame, seq: this.store.nextSeq() } as ServerFrame;
+  }
+}
+
+function viewOf(session: SessionRecord): SessionView {
+  const { id, title, hostId, mediaUrl, visibility, locked, everyoneControls } = session;
+  return { id, title, hostId, mediaUrl, visibility, locked, everyoneControls };
+}
+
+export type { QueueItem };
