@@ -184,7 +184,8 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
               : frame.type === "seek"
                 ? rules.seek(current, frame.position, now)
                 : rules.changeRate(current, frame.rate, now);
-        this.applyPlayback(next, state.userId);
+        // A play while already playing (or held for buffering) changes nothing: nothing to send.
+        if (next !== current) this.applyPlayback(next, state.userId);
         return;
       }
       case "chat":

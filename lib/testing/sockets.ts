@@ -15,7 +15,7 @@ export class TestSocket {
 
   constructor(readonly ws: WebSocket) {
     ws.addEventListener("message", (event) => {
-      const frame = JSON.parse(String(event.data)) as Frame;
+      const frame = parseFrame(event.data);
       this.frames.push(frame);
       const waiter = this.waiters.find((w) => w.match(frame));
       if (waiter) {
@@ -97,4 +97,15 @@ export async function openSocket(
   if (!ws) return { response, socket: null };
   ws.accept();
   return { response, socket: new TestSocket(ws) };
+}
+
+/** JSON frames as they are; anything else (the runtime's "pong") as `{type: "text", data}`. */
+function parseFrame(data: unknown): Frame {
+  try {
+    const value = JSON.parse(String(data)) as unknown;
+    if (value !== null && typeof value === "object" && "type" in value) return value as Frame;
+  } catch {
+    // not JSON
+  }
+  return { type: "text", data: String(data) };
 }

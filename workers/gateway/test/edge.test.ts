@@ -68,7 +68,10 @@ describe("GET /health", () => {
   it("is ok when every service answers its RPC ping", async () => {
     const response = await call(request("GET", "/health"));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok", services: { auth: "ok", users: "ok" } });
+    expect(await response.json()).toEqual({
+      status: "ok",
+      services: { auth: "ok", users: "ok", sessions: "ok" },
+    });
   });
 });
 
@@ -98,6 +101,11 @@ describe("GET /openapi.json", () => {
         "/v1/users/{handle}/follow",
         "/v1/users/{handle}/followers",
         "/v1/users/{handle}/following",
+        "/v1/sessions",
+        "/v1/sessions/{id}",
+        "/v1/sessions/{id}/tickets",
+        "/v1/sessions/{id}/ws",
+        "/v1/sessions/{id}/messages",
       ]),
     );
     expect(Object.keys(doc.paths["/v1/users/me"] ?? {}).sort()).toEqual(["get", "patch"]);

@@ -52,11 +52,9 @@ export const SessionPage = z
 export const InviteQuery = z.strictObject({ inviteCode: InviteCode.optional() });
 
 export const TicketRequest = z.strictObject({ inviteCode: InviteCode.optional() }).openapi("TicketRequest");
-export const Ticket = z
-  .object({ ticket: z.string(), expiresIn: z.number().int() })
-  .openapi("Ticket", {
-    description: "Single use; offer it as the subprotocol `ticket.<ticket>` beside `plaza.v1`",
-  });
+export const Ticket = z.object({ ticket: z.string(), expiresIn: z.number().int() }).openapi("Ticket", {
+  description: "Single use; offer it as the subprotocol `ticket.<ticket>` beside `plaza.v1`",
+});
 
 export const HistoryQuery = z.strictObject({
   before: z

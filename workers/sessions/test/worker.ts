@@ -56,3 +56,17 @@ export async function join(who: TestAccount, session: CreatedSession): Promise<T
   await socket.next("welcome");
   return socket;
 }
+
+/** The WatchSession object of a session, for inspecting its storage or running its alarm. */
+export function roomStub(sessionId: string) {
+  return env.WATCH_SESSIONS.get(env.WATCH_SESSIONS.idFromName(sessionId));
+}
+
+/** Connects with a fresh ticket, or returns the refused upgrade. */
+export async function tryJoin(who: TestAccount, session: CreatedSession) {
+  const ticketResponse = await ticketFor(who, session.id, session.inviteCode);
+  if (ticketResponse.status !== 201) return { status: ticketResponse.status, socket: null };
+  const { ticket } = (await ticketResponse.json()) as { ticket: string };
+  const { response, socket } = await openSocket(worker.default, `/v1/sessions/${session.id}/ws`, ticket);
+  return { status: response.status, socket };
+}
