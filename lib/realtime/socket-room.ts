@@ -17,6 +17,9 @@ export interface RoomLimits {
   idleTimeoutMs: number;
 }
 
+/** How stale a socket's recorded lastSeen may get before a frame refreshes it. */
+const LAST_SEEN_RESOLUTION_MS = 5_000;
+
 export interface ErrorFrame {
   type: "error";
   code: string;
@@ -62,8 +65,12 @@ export abstract class SocketRoom<
         await this.onLeave(ws, state);
         return;
       }
-      state.lastSeen = Date.now();
-      ws.serializeAttachment(state);
+      // Liveness needs seconds, not milliseconds: rewrite the attachment only when it is stale.
+      const now = Date.now();
+      if (now - state.lastSeen > LAST_SEEN_RESOLUTION_MS) {
+        state.lastSeen = now;
+        ws.serializeAttachment(state);
+      }
       const frame = this.parse(message);
       if ("error" in frame) {
         this.send(ws, frame.error);
@@ -148,11 +155,11 @@ export abstract class SocketRoom<
     }
   }
 
-  /** Sends one frame to every open socket, serialized once. */
+  /** Sends one frame to every open socket, serialized once (attachments are not read: hot path). */
   protected broadcast(frame: object, except?: WebSocket): void {
     const text = JSON.stringify(frame);
-    for (const { ws } of this.sockets()) {
-      if (ws === except) continue;
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws === except || ws.readyState !== WebSocket.OPEN) continue;
       try {
         ws.send(text);
       } catch {
