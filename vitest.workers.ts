@@ -67,3 +67,29 @@ export function auxiliaryWorker(service: string, bindings: Record<string, string
     bindings: { ...(options.bindings ?? {}), ...bindings },
   };
 }
+
+/** The KV namespace where the event sink keeps what it received (bind it as EVENT_SINK). */
+export const EVENT_SINK_KV = "test-event-sink";
+
+/**
+ * A consumer standing in for the services that consume these queues, for tests of a producer:
+ * it stores every message body in KV (key: event id, or the message id) for tests to read.
+ */
+export function eventSink(queues: string[]) {
+  return {
+    name: "test-event-sink",
+    modules: true,
+    compatibilityDate: "2026-11-01",
+    script: `export default {
+      async queue(batch, env) {
+        for (const message of batch.messages) {
+          const key = (message.body && message.body.id) || message.id;
+          await env.SINK.put(batch.queue + ":" + key, JSON.stringify(message.body));
+          message.ack();
+        }
+      },
+    };`,
+    kvNamespaces: { SINK: EVENT_SINK_KV },
+    queueConsumers: Object.fromEntries(queues.map((queue) => [queue, { maxBatchTimeout: 0.05 }])),
+  };
+}

@@ -5,7 +5,19 @@
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-export type IdPrefix = "usr" | "ses" | "req" | "key" | "wch" | "msg" | "qit";
+export type IdPrefix =
+  | "usr"
+  | "ses"
+  | "req"
+  | "key"
+  | "wch"
+  | "msg"
+  | "qit"
+  | "evt"
+  | "pst"
+  | "cmt"
+  | "med"
+  | "upl";
 
 export function ulid(now = Date.now()): string {
   let time = "";

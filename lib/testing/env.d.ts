@@ -10,6 +10,8 @@ declare namespace Cloudflare {
     AUTH_DB: D1Database;
     USERS_DB: D1Database;
     SESSIONS_DB: D1Database;
+    /** What the test event sink received from queues (vitest.workers.ts eventSink). */
+    EVENT_SINK: KVNamespace;
     /** The auth Worker's public HTTP API, for tests of other services that need real tokens. */
     AUTH_HTTP: Fetcher;
   }

@@ -1,4 +1,6 @@
 import { AppError } from "../../../lib/errors";
+import type { DomainEvent } from "../../../lib/events/catalog";
+import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
 import type { UsersDb } from "./db/client";
 import {
@@ -18,21 +20,28 @@ async function userIdOf(db: UsersDb, handle: string): Promise<string> {
   return row.id;
 }
 
-/** Follows the user behind the handle; following someone twice changes nothing. */
-export async function follow(
-  db: UsersDb,
-  followerId: string,
-  handle: string,
-  now = Date.now(),
-): Promise<void> {
-  const followeeId = await userIdOf(db, handle);
-  if (followeeId === followerId) throw new AppError("bad_request", "you cannot follow yourself");
-  await insertFollow(db, followerId, followeeId, now);
+export interface FollowDeps {
+  db: UsersDb;
+  /** Publishes domain events (lib/events) once the change is stored. */
+  publish(events: DomainEvent[]): Promise<void>;
+  events: EventContext;
+  now: number;
 }
 
-export async function unfollow(db: UsersDb, followerId: string, handle: string): Promise<void> {
-  const followeeId = await userIdOf(db, handle);
-  await deleteFollow(db, followerId, followeeId);
+/** Follows the user behind the handle; following someone twice changes nothing (and says nothing). */
+export async function follow(deps: FollowDeps, followerId: string, handle: string): Promise<void> {
+  const followeeId = await userIdOf(deps.db, handle);
+  if (followeeId === followerId) throw new AppError("bad_request", "you cannot follow yourself");
+  if (await insertFollow(deps.db, followerId, followeeId, deps.now)) {
+    await deps.publish([domainEvent("user.followed", { followerId, followeeId }, deps.events)]);
+  }
+}
+
+export async function unfollow(deps: FollowDeps, followerId: string, handle: string): Promise<void> {
+  const followeeId = await userIdOf(deps.db, handle);
+  if (await deleteFollow(deps.db, followerId, followeeId)) {
+    await deps.publish([domainEvent("user.unfollowed", { followerId, followeeId }, deps.events)]);
+  }
 }
 
 export interface Page<T> {

@@ -3,18 +3,31 @@ import type { KeysetCursor } from "../../../../lib/pagination";
 import type { UsersDb } from "./client";
 import { follows, profiles } from "./schema";
 
-/** Inserts the follow unless it exists; the triggers of migration 0001 keep the counts. */
+/**
+ * Inserts the follow unless it exists (the triggers of migration 0001 keep the counts); true when
+ * it was new.
+ */
 export async function insertFollow(
   db: UsersDb,
   followerId: string,
   followeeId: string,
   now: number,
-): Promise<void> {
-  await db.insert(follows).values({ followerId, followeeId, createdAt: now }).onConflictDoNothing();
+): Promise<boolean> {
+  const rows = await db
+    .insert(follows)
+    .values({ followerId, followeeId, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ at: follows.createdAt });
+  return rows.length > 0;
 }
 
-export async function deleteFollow(db: UsersDb, followerId: string, followeeId: string): Promise<void> {
-  await db.delete(follows).where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId)));
+/** Removes the follow; true when there was one. */
+export async function deleteFollow(db: UsersDb, followerId: string, followeeId: string): Promise<boolean> {
+  const rows = await db
+    .delete(follows)
+    .where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId)))
+    .returning({ at: follows.createdAt });
+  return rows.length > 0;
 }
 
 export async function isFollowing(db: UsersDb, followerId: string, followeeId: string): Promise<boolean> {

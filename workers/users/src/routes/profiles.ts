@@ -4,6 +4,7 @@ import { optionalUser, requireUser } from "../../../../lib/auth/middleware";
 import { BEARER, errorResponses, jsonResponse } from "../../../../lib/openapi";
 import { PageQuery } from "../../../../lib/pagination";
 import { usersDb } from "../db/client";
+import { followDeps } from "../deps";
 import { follow, listFollowPage, unfollow } from "../follows";
 import { profileByHandle } from "../profiles";
 import { HandleParam, Profile, UserPage } from "../schemas";
@@ -51,7 +52,7 @@ export const profileRoutes = createRouter<UsersEnv>()
       responses: { 204: { description: "Following" }, ...errorResponses(400, 401, 404) },
     }),
     async (c) => {
-      await follow(usersDb(c.env.DB), c.var.principal.userId, c.req.valid("param").handle);
+      await follow(followDeps(c), c.var.principal.userId, c.req.valid("param").handle);
       return c.body(null, 204);
     },
   )
@@ -67,7 +68,7 @@ export const profileRoutes = createRouter<UsersEnv>()
       responses: { 204: { description: "Not following" }, ...errorResponses(400, 401, 404) },
     }),
     async (c) => {
-      await unfollow(usersDb(c.env.DB), c.var.principal.userId, c.req.valid("param").handle);
+      await unfollow(followDeps(c), c.var.principal.userId, c.req.valid("param").handle);
       return c.body(null, 204);
     },
   )

@@ -1,0 +1,18 @@
+import type { Context } from "hono";
+import { publishEvents } from "../../../lib/events/publish";
+import { usersDb } from "./db/client";
+import type { FollowDeps } from "./follows";
+
+/** The queues of every service that consumes the users service's events. */
+export function eventQueues(env: UsersEnv): Queue[] {
+  return [env.FEED_EVENTS];
+}
+
+export function followDeps(c: Context<{ Bindings: UsersEnv }>): FollowDeps {
+  return {
+    db: usersDb(c.env.DB),
+    publish: (events) => publishEvents(eventQueues(c.env), events),
+    events: { actorId: c.get("principal").userId, traceparent: c.get("traceparent") },
+    now: Date.now(),
+  };
+}
