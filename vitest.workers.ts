@@ -11,6 +11,9 @@ const CONFIGS: Record<string, string> = {
   auth: join(ROOT, "workers/auth/wrangler.toml"),
   users: join(ROOT, "workers/users/wrangler.toml"),
   sessions: join(ROOT, "workers/sessions/wrangler.toml"),
+  posts: join(ROOT, "workers/posts/wrangler.toml"),
+  media: join(ROOT, "workers/media/wrangler.toml"),
+  feed: join(ROOT, "workers/feed/wrangler.toml"),
 };
 
 export function configOf(service: string): string {

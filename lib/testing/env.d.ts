@@ -6,10 +6,15 @@ declare namespace Cloudflare {
     AUTH_MIGRATIONS: import("cloudflare:test").D1Migration[];
     USERS_MIGRATIONS: import("cloudflare:test").D1Migration[];
     SESSIONS_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    POSTS_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    MEDIA_MIGRATIONS: import("cloudflare:test").D1Migration[];
     /** Other services' databases, shared by id with their auxiliary Workers. */
     AUTH_DB: D1Database;
     USERS_DB: D1Database;
     SESSIONS_DB: D1Database;
+    MEDIA_DB: D1Database;
+    /** The media Worker's public HTTP API (uploads in tests of other services). */
+    MEDIA_HTTP: Fetcher;
     /** What the test event sink received from queues (vitest.workers.ts eventSink). */
     EVENT_SINK: KVNamespace;
     /** The auth Worker's public HTTP API, for tests of other services that need real tokens. */

@@ -8,9 +8,10 @@ import {
   createProfile,
   removeProfile,
   summariesByIds,
+  summaryByHandle,
   summaryById,
 } from "./profiles";
-import { FollowerPageRequest, NewProfile, UserId, type UserSummary } from "./schemas";
+import { FollowerPageRequest, Handle, NewProfile, UserId, type UserSummary } from "./schemas";
 
 const app = createUsersApp();
 
@@ -38,6 +39,11 @@ export class UsersService extends ServiceEntrypoint<UsersEnv> {
 
   async getProfile(userId: string): Promise<UserSummary | null> {
     return summaryById(usersDb(this.env.DB), parse(UserId, userId));
+  }
+
+  /** The user behind a handle, or null. */
+  async getProfileByHandle(handle: string): Promise<UserSummary | null> {
+    return summaryByHandle(usersDb(this.env.DB), parse(Handle, handle));
   }
 
   /** Up to 100 users by id, for hydrating lists; unknown ids are left out. */

@@ -108,3 +108,8 @@ export async function summaryById(db: UsersDb, id: string): Promise<UserSummary 
   const row = await findProfileById(db, id);
   return row ? toSummary(row) : null;
 }
+
+export async function summaryByHandle(db: UsersDb, handle: string): Promise<UserSummary | null> {
+  const row = await findProfileByHandle(db, handle);
+  return row ? toSummary(row) : null;
+}

@@ -1,0 +1,39 @@
+import { and, asc, eq, gt, or, type SQL } from "drizzle-orm";
+import type { KeysetCursor } from "../../../../lib/pagination";
+import type { PostsDb } from "./client";
+import { comments } from "./schema";
+
+export type CommentRow = typeof comments.$inferSelect;
+
+export async function insertComment(db: PostsDb, row: CommentRow): Promise<void> {
+  await db.insert(comments).values(row);
+}
+
+export async function findComment(db: PostsDb, id: string): Promise<CommentRow | undefined> {
+  return db.query.comments.findFirst({ where: eq(comments.id, id) });
+}
+
+export async function deleteComment(db: PostsDb, id: string): Promise<void> {
+  await db.delete(comments).where(eq(comments.id, id));
+}
+
+/** A page of a post's comments, oldest first, so a conversation reads in order. */
+export async function pageComments(
+  db: PostsDb,
+  postId: string,
+  limit: number,
+  after: KeysetCursor | null,
+): Promise<CommentRow[]> {
+  const conditions: (SQL | undefined)[] = [eq(comments.postId, postId)];
+  if (after) {
+    conditions.push(
+      or(gt(comments.createdAt, after.at), and(eq(comments.createdAt, after.at), gt(comments.id, after.id))),
+    );
+  }
+  return db
+    .select()
+    .from(comments)
+    .where(and(...conditions))
+    .orderBy(asc(comments.createdAt), asc(comments.id))
+    .limit(limit);
+}

@@ -1,0 +1,76 @@
+import { and, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
+import type { KeysetCursor } from "../../../../lib/pagination";
+import type { PostsDb } from "./client";
+import { likes, posts } from "./schema";
+
+export type PostRow = typeof posts.$inferSelect;
+
+export async function insertPost(db: PostsDb, row: PostRow): Promise<void> {
+  await db.insert(posts).values(row);
+}
+
+export async function findPost(db: PostsDb, id: string): Promise<PostRow | undefined> {
+  return db.query.posts.findFirst({ where: eq(posts.id, id) });
+}
+
+export async function findPosts(db: PostsDb, ids: string[]): Promise<PostRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(posts).where(inArray(posts.id, ids));
+}
+
+export async function updatePostText(db: PostsDb, id: string, text: string, editedAt: number) {
+  const [row] = await db.update(posts).set({ text, editedAt }).where(eq(posts.id, id)).returning();
+  return row;
+}
+
+/** Deletes a post; its comments and likes go with it (trigger), and shares lose their original. */
+export async function deletePost(db: PostsDb, id: string): Promise<boolean> {
+  const rows = await db.delete(posts).where(eq(posts.id, id)).returning({ id: posts.id });
+  return rows.length > 0;
+}
+
+/** A page of posts by some authors, newest first (keyset on time and id). */
+export async function pagePostsByAuthors(
+  db: PostsDb,
+  authorIds: string[],
+  limit: number,
+  after: KeysetCursor | null,
+): Promise<PostRow[]> {
+  if (authorIds.length === 0) return [];
+  const conditions: (SQL | undefined)[] = [inArray(posts.authorId, authorIds)];
+  if (after) {
+    conditions.push(
+      or(lt(posts.createdAt, after.at), and(eq(posts.createdAt, after.at), lt(posts.id, after.id))),
+    );
+  }
+  return db
+    .select()
+    .from(posts)
+    .where(and(...conditions))
+    .orderBy(desc(posts.createdAt), desc(posts.id))
+    .limit(limit);
+}
+
+/** Which of these posts the user likes. */
+export async function likedAmong(db: PostsDb, userId: string, postIds: string[]): Promise<Set<string>> {
+  if (postIds.length === 0) return new Set();
+  const rows = await db
+    .select({ postId: likes.postId })
+    .from(likes)
+    .where(and(eq(likes.userId, userId), inArray(likes.postId, postIds)));
+  return new Set(rows.map((row) => row.postId));
+}
+
+/** Adds the like unless it exists; true when it was new. */
+export async function insertLike(db: PostsDb, postId: string, userId: string, now: number): Promise<boolean> {
+  const rows = await db
+    .insert(likes)
+    .values({ postId, userId, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ at: likes.createdAt });
+  return rows.length > 0;
+}
+
+export async function deleteLike(db: PostsDb, postId: string, userId: string): Promise<void> {
+  await db.delete(likes).where(and(eq(likes.postId, postId), eq(likes.userId, userId)));
+}

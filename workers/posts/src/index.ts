@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { KeysetCursor } from "../../../lib/pagination";
+import { parseRpcArgument as parse, ServiceEntrypoint } from "../../../lib/service";
+import { createPostsApp } from "./app";
+import { findPosts, pagePostsByAuthors } from "./db/posts";
+import { postsDeps } from "./deps";
+import { hydratePosts } from "./hydrate";
+import type { Post } from "./schemas";
+
+const app = createPostsApp();
+
+/** The public HTTP entry (requests that do not come through the gateway check their own tokens). */
+export default { fetch: app.fetch } satisfies ExportedHandler<PostsEnv>;
+
+const Id = z.string().min(1).max(64);
+
+/** RPC for the gateway and the feed service. */
+export class PostsService extends ServiceEntrypoint<PostsEnv> {
+  protected readonly app = app;
+  protected readonly serviceName = "posts";
+
+  override async ping(): Promise<"ok"> {
+    await this.env.DB.prepare("SELECT 1").first();
+    return "ok";
+  }
+
+  /** Up to 100 posts by id, hydrated for the viewer, in the order asked; deleted ones are left out. */
+  async getPosts(input: { ids: string[]; viewerId: string | null }): Promise<Post[]> {
+    const { ids, viewerId } = parse(
+      z.strictObject({ ids: z.array(Id).max(100), viewerId: Id.nullable() }),
+      input,
+    );
+    const deps = postsDeps(this.env);
+    const rows = await findPosts(deps.db, ids);
+    const order = new Map(ids.map((id, index) => [id, index]));
+    rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+    return hydratePosts(deps, rows, viewerId);
+  }
+
+  /** The newest post ids of some authors (feed backfill and merge-at-read), as {id, authorId, createdAt}. */
+  async recentPostsOf(input: { authorIds: string[]; limit: number; before?: { at: number; id: string } }) {
+    const { authorIds, limit, before } = parse(
+      z.strictObject({
+        authorIds: z.array(Id).max(100),
+        limit: z.number().int().min(1).max(200),
+        before: KeysetCursor.optional(),
+      }),
+      input,
+    );
+    const rows = await pagePostsByAuthors(postsDeps(this.env).db, authorIds, limit, before ?? null);
+    return rows.map((row) => ({
+      id: row.id,
+      authorId: row.authorId,
+      createdAt: row.createdAt,
+      sharedPostId: row.sharedPostId,
+    }));
+  }
+}

@@ -1,0 +1,176 @@
+import { AppError } from "../../../lib/errors";
+import { domainEvent, type EventContext } from "../../../lib/events/publish";
+import { newId } from "../../../lib/ids";
+import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
+import {
+  deleteLike,
+  deletePost as deletePostRow,
+  findPost,
+  insertLike,
+  insertPost,
+  type PostRow,
+  pagePostsByAuthors,
+  updatePostText,
+} from "./db/posts";
+import type { StoredMedia } from "./db/schema";
+import type { PostsDeps } from "./deps";
+import { hydratePosts } from "./hydrate";
+import { mentionsIn } from "./mentions";
+import type { Post } from "./schemas";
+
+async function existingPost(deps: PostsDeps, id: string): Promise<PostRow> {
+  const row = await findPost(deps.db, id);
+  if (!row) throw new AppError("not_found", "no such post");
+  return row;
+}
+
+async function one(deps: PostsDeps, row: PostRow, viewerId: string | null): Promise<Post> {
+  const [post] = await hydratePosts(deps, [row], viewerId);
+  if (!post) throw new AppError("internal", "a post did not hydrate", { cause: row.id });
+  return post;
+}
+
+/** The caller's own, fully uploaded media among `ids`, in the order given; anything else is refused. */
+async function attachableMedia(deps: PostsDeps, ownerId: string, ids: string[]): Promise<StoredMedia[]> {
+  if (ids.length === 0) return [];
+  const unique = [...new Set(ids)];
+  const owned = new Map((await deps.media.ownedMedia({ ownerId, ids: unique })).map((m) => [m.id, m]));
+  const missing = unique.filter((id) => !owned.has(id));
+  if (missing.length > 0) {
+    throw new AppError("validation_failed", "some media are not yours or not uploaded", {
+      details: missing.map((id) => ({ path: "body.mediaIds", message: `no media ${id} of yours` })),
+    });
+  }
+  return unique.flatMap((id) => {
+    const media = owned.get(id);
+    return media ? [{ id: media.id, contentType: media.contentType, url: media.url }] : [];
+  });
+}
+
+export async function createPost(
+  deps: PostsDeps,
+  events: EventContext,
+  input: { text: string; mediaIds?: string[] | undefined },
+): Promise<Post> {
+  const authorId = events.actorId;
+  const row: PostRow = {
+    id: newId("pst"),
+    authorId,
+    text: input.text,
+    media: await attachableMedia(deps, authorId, input.mediaIds ?? []),
+    sharedPostId: null,
+    likeCount: 0,
+    commentCount: 0,
+    shareCount: 0,
+    createdAt: deps.now,
+    editedAt: null,
+  };
+  await insertPost(deps.db, row);
+  const data = {
+    postId: row.id,
+    authorId,
+    sharedPostId: null,
+    mentions: mentionsIn(row.text),
+    createdAt: row.createdAt,
+  };
+  await deps.publish([domainEvent("post.created", data, events)]);
+  return one(deps, row, authorId);
+}
+
+export async function getPost(deps: PostsDeps, id: string, viewerId: string | null): Promise<Post> {
+  return one(deps, await existingPost(deps, id), viewerId);
+}
+
+export async function editPost(deps: PostsDeps, userId: string, id: string, text: string): Promise<Post> {
+  const row = await existingPost(deps, id);
+  if (row.authorId !== userId) throw new AppError("forbidden", "only the author can edit a post");
+  const updated = await updatePostText(deps.db, id, text, deps.now);
+  if (!updated) throw new AppError("not_found", "no such post");
+  return one(deps, updated, userId);
+}
+
+export async function deletePost(deps: PostsDeps, events: EventContext, id: string): Promise<void> {
+  const row = await existingPost(deps, id);
+  if (row.authorId !== events.actorId) throw new AppError("forbidden", "only the author can delete a post");
+  if (await deletePostRow(deps.db, id)) {
+    await deps.publish([domainEvent("post.deleted", { postId: id, authorId: row.authorId }, events)]);
+  }
+}
+
+/** Reposts a post, optionally quoting it. A share of a share reposts the original. */
+export async function sharePost(
+  deps: PostsDeps,
+  events: EventContext,
+  id: string,
+  text?: string,
+): Promise<Post> {
+  const target = await existingPost(deps, id);
+  const original = target.sharedPostId ? await existingPost(deps, target.sharedPostId) : target;
+  const row: PostRow = {
+    id: newId("pst"),
+    authorId: events.actorId,
+    text: text ?? "",
+    media: [],
+    sharedPostId: original.id,
+    likeCount: 0,
+    commentCount: 0,
+    shareCount: 0,
+    createdAt: deps.now,
+    editedAt: null,
+  };
+  await insertPost(deps.db, row);
+  await deps.publish([
+    domainEvent(
+      "post.created",
+      {
+        postId: row.id,
+        authorId: row.authorId,
+        sharedPostId: original.id,
+        mentions: mentionsIn(row.text),
+        createdAt: row.createdAt,
+      },
+      events,
+    ),
+    domainEvent(
+      "post.shared",
+      {
+        postId: row.id,
+        originalPostId: original.id,
+        originalAuthorId: original.authorId,
+        userId: row.authorId,
+      },
+      events,
+    ),
+  ]);
+  return one(deps, row, row.authorId);
+}
+
+export async function likePost(deps: PostsDeps, events: EventContext, id: string): Promise<void> {
+  const row = await existingPost(deps, id);
+  if (await insertLike(deps.db, id, events.actorId, deps.now)) {
+    await deps.publish([
+      domainEvent("post.liked", { postId: id, postAuthorId: row.authorId, userId: events.actorId }, events),
+    ]);
+  }
+}
+
+export async function unlikePost(deps: PostsDeps, userId: string, id: string): Promise<void> {
+  await existingPost(deps, id);
+  await deleteLike(deps.db, id, userId);
+}
+
+/** A user's own posts and shares, newest first. */
+export async function userTimeline(
+  deps: PostsDeps,
+  handle: string,
+  viewerId: string | null,
+  limit: number,
+  cursor?: string,
+) {
+  const author = await deps.users.getProfileByHandle(handle);
+  if (!author) throw new AppError("not_found", `no user @${handle}`);
+  const after = cursor ? decodeCursor(KeysetCursor, cursor) : null;
+  const rows = await pagePostsByAuthors(deps.db, [author.id], limit + 1, after);
+  const page = pageOf(rows, limit, (row) => ({ at: row.createdAt, id: row.id }));
+  return { items: await hydratePosts(deps, page.items, viewerId), nextCursor: page.nextCursor };
+}

@@ -1,0 +1,124 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { receivedEvents } from "../../../lib/testing/events";
+import { request } from "../../../lib/testing/http";
+import { call, newAccount, newPost, type PostBody } from "./worker";
+
+describe("comments", () => {
+  it("are stored, counted, listed oldest first in pages, and published with mentions", async () => {
+    const [ada, bob] = [await newAccount(), await newAccount()];
+    const post = await newPost(ada);
+    for (const text of ["first @ada_x", "second", "third"]) {
+      const response = await call(
+        request("POST", `/v1/posts/${post.id}/comments`, { token: bob.accessToken, body: { text } }),
+      );
+      expect(response.status).toBe(201);
+    }
+    const page1 = (await (await call(request("GET", `/v1/posts/${post.id}/comments?limit=2`))).json()) as {
+      items: { text: string; author: { id: string } }[];
+      nextCursor: string;
+    };
+    expect(page1.items.map((c) => c.text)).toEqual(["first @ada_x", "second"]);
+    expect(page1.items[0]?.author.id).toBe(bob.user.id);
+    const page2 = (await (
+      await call(request("GET", `/v1/posts/${post.id}/comments?limit=2&cursor=${page1.nextCursor}`))
+    ).json()) as { items: { text: string }[]; nextCursor: null };
+    expect(page2).toEqual({ items: [expect.objectContaining({ text: "third" })], nextCursor: null });
+    expect(
+      ((await (await call(request("GET", `/v1/posts/${post.id}`))).json()) as PostBody).commentCount,
+    ).toBe(3);
+    const [event] = await receivedEvents(
+      env.EVENT_SINK,
+      "plaza-feed-events",
+      (e) => e.type === "comment.created" && e.data.postId === post.id && e.data.mentions.length > 0,
+    );
+    expect(event?.data).toMatchObject({
+      postAuthorId: ada.user.id,
+      authorId: bob.user.id,
+      mentions: ["ada_x"],
+    });
+  });
+
+  it("may be deleted by their author or the post's author, not by others", async () => {
+    const [ada, bob, eve] = [await newAccount(), await newAccount(), await newAccount()];
+    const post = await newPost(ada);
+    const add = async (text: string) =>
+      (
+        (await (
+          await call(
+            request("POST", `/v1/posts/${post.id}/comments`, { token: bob.accessToken, body: { text } }),
+          )
+        ).json()) as {
+          id: string;
+        }
+      ).id;
+    const [one, two] = [await add("one"), await add("two")];
+    expect((await call(request("DELETE", `/v1/comments/${one}`, { token: eve.accessToken }))).status).toBe(
+      403,
+    );
+    expect((await call(request("DELETE", `/v1/comments/${one}`, { token: bob.accessToken }))).status).toBe(
+      204,
+    );
+    expect((await call(request("DELETE", `/v1/comments/${two}`, { token: ada.accessToken }))).status).toBe(
+      204,
+    );
+    expect(
+      ((await (await call(request("GET", `/v1/posts/${post.id}`))).json()) as PostBody).commentCount,
+    ).toBe(0);
+    expect((await call(request("DELETE", `/v1/comments/${two}`, { token: ada.accessToken }))).status).toBe(
+      404,
+    );
+  });
+
+  it("refuse empty or oversized text and unknown posts", async () => {
+    const ada = await newAccount();
+    const post = await newPost(ada);
+    const post400 = (text: string) =>
+      call(request("POST", `/v1/posts/${post.id}/comments`, { token: ada.accessToken, body: { text } }));
+    expect((await post400(" ")).status).toBe(400);
+    expect((await post400("x".repeat(2001))).status).toBe(400);
+    const missing = await call(
+      request("POST", "/v1/posts/pst_01J0000000000000000000000A/comments", {
+        token: ada.accessToken,
+        body: { text: "hi" },
+      }),
+    );
+    expect(missing.status).toBe(404);
+  });
+});
+
+describe("user timeline", () => {
+  it("lists a user's posts and shares newest first, in pages, with likedByMe for the viewer", async () => {
+    const [ada, bob] = [await newAccount(), await newAccount()];
+    const ids: string[] = [];
+    for (const text of ["a", "b", "c"]) ids.push((await newPost(ada, text)).id);
+    await call(request("PUT", `/v1/posts/${ids[2]}/like`, { token: bob.accessToken }));
+    const page1 = (await (
+      await call(request("GET", `/v1/users/${ada.handle}/posts?limit=2`, { token: bob.accessToken }))
+    ).json()) as { items: PostBody[]; nextCursor: string };
+    expect(page1.items.map((p) => p.text)).toEqual(["c", "b"]);
+    expect(page1.items[0]?.likedByMe).toBe(true);
+    const page2 = (await (
+      await call(request("GET", `/v1/users/${ada.handle}/posts?limit=2&cursor=${page1.nextCursor}`))
+    ).json()) as {
+      items: PostBody[];
+    };
+    expect(page2.items.map((p) => p.text)).toEqual(["a"]);
+    expect((await call(request("GET", "/v1/users/nobody_at_all/posts"))).status).toBe(404);
+  });
+});
+
+describe("RPC for the feed", () => {
+  it("hydrates posts by id in the order asked, leaving out deleted ones", async () => {
+    const { worker } = await import("./worker");
+    const ada = await newAccount();
+    const [a, b] = [await newPost(ada, "a"), await newPost(ada, "b")];
+    const posts = await worker.PostsService.getPosts({
+      ids: [b.id, "pst_01J0000000000000000000000A", a.id],
+      viewerId: null,
+    });
+    expect(posts.map((p) => p.id)).toEqual([b.id, a.id]);
+    const recent = await worker.PostsService.recentPostsOf({ authorIds: [ada.user.id], limit: 10 });
+    expect(recent.map((p) => p.id)).toEqual([b.id, a.id]);
+  });
+});
