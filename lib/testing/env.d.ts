@@ -13,11 +13,15 @@ declare namespace Cloudflare {
     USERS_DB: D1Database;
     SESSIONS_DB: D1Database;
     MEDIA_DB: D1Database;
+    POSTS_DB: D1Database;
     /** The media Worker's public HTTP API (uploads in tests of other services). */
     MEDIA_HTTP: Fetcher;
     /** What the test event sink received from queues (vitest.workers.ts eventSink). */
     EVENT_SINK: KVNamespace;
     /** The auth Worker's public HTTP API, for tests of other services that need real tokens. */
     AUTH_HTTP: Fetcher;
+    /** The users and posts Workers' public HTTP APIs (follows, posts, likes as a user makes them). */
+    USERS_HTTP: Fetcher;
+    POSTS_HTTP: Fetcher;
   }
 }

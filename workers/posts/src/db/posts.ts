@@ -13,9 +13,25 @@ export async function findPost(db: PostsDb, id: string): Promise<PostRow | undef
   return db.query.posts.findFirst({ where: eq(posts.id, id) });
 }
 
+/**
+ * D1 binds at most 100 parameters per statement: long id lists are queried in chunks (one batch,
+ * one round trip).
+ */
+const MAX_IDS_PER_STATEMENT = 90;
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += MAX_IDS_PER_STATEMENT)
+    out.push(items.slice(i, i + MAX_IDS_PER_STATEMENT));
+  return out;
+}
+
 export async function findPosts(db: PostsDb, ids: string[]): Promise<PostRow[]> {
-  if (ids.length === 0) return [];
-  return db.select().from(posts).where(inArray(posts.id, ids));
+  const [first, ...rest] = chunks([...new Set(ids)]).map((chunk) =>
+    db.select().from(posts).where(inArray(posts.id, chunk)),
+  );
+  if (!first) return [];
+  return (await db.batch([first, ...rest])).flat();
 }
 
 export async function updatePostText(db: PostsDb, id: string, text: string, editedAt: number) {
@@ -53,11 +69,14 @@ export async function pagePostsByAuthors(
 
 /** Which of these posts the user likes. */
 export async function likedAmong(db: PostsDb, userId: string, postIds: string[]): Promise<Set<string>> {
-  if (postIds.length === 0) return new Set();
-  const rows = await db
-    .select({ postId: likes.postId })
-    .from(likes)
-    .where(and(eq(likes.userId, userId), inArray(likes.postId, postIds)));
+  const [first, ...rest] = chunks([...new Set(postIds)]).map((chunk) =>
+    db
+      .select({ postId: likes.postId })
+      .from(likes)
+      .where(and(eq(likes.userId, userId), inArray(likes.postId, chunk))),
+  );
+  if (!first) return new Set();
+  const rows = (await db.batch([first, ...rest])).flat();
   return new Set(rows.map((row) => row.postId));
 }
 

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { AppError } from "../../../lib/errors";
+
+/** What the feed's domain code works with: the timelines, its neighbours and its settings. */
+export interface FeedDeps {
+  timelines: FeedEnv["TIMELINES"];
+  users: FeedEnv["USERS"];
+  posts: FeedEnv["POSTS"];
+  /** Authors with more followers than this get no fan-out (wrangler var FANOUT_LIMIT). */
+  fanoutLimit: number;
+  /** How many of the newest candidates the ranked feed orders (wrangler var RANK_WINDOW). */
+  rankWindow: number;
+  now: number;
+}
+
+const Settings = z.object({
+  FANOUT_LIMIT: z.coerce.number().int().min(0).max(1_000_000),
+  // At most 100: the window is hydrated with one getPosts call.
+  RANK_WINDOW: z.coerce.number().int().min(1).max(100),
+});
+
+export function feedDeps(env: FeedEnv): FeedDeps {
+  const settings = Settings.safeParse(env);
+  if (!settings.success) {
+    throw new AppError("internal", "the feed's settings are not valid", { cause: settings.error });
+  }
+  return {
+    timelines: env.TIMELINES,
+    users: env.USERS,
+    posts: env.POSTS,
+    fanoutLimit: settings.data.FANOUT_LIMIT,
+    rankWindow: settings.data.RANK_WINDOW,
+    now: Date.now(),
+  };
+}
+
+/** The Timeline Durable Object of a user (one per user, named by the user id). */
+export function timelineOf(deps: Pick<FeedDeps, "timelines">, userId: string) {
+  return deps.timelines.get(deps.timelines.idFromName(userId));
+}

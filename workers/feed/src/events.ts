@@ -1,0 +1,116 @@
+import type { TimelineEntry } from "../../../durable-objects/timeline/rpc";
+import type { DomainEvent, EventData } from "../../../lib/events/catalog";
+import { type FeedDeps, timelineOf } from "./deps";
+import { followersUpTo, forEachFollowerPage, inBatches } from "./followers";
+
+/** How much one interaction raises the interacting user's affinity for the post's author. */
+export const INTERACTION_WEIGHTS = { like: 1, comment: 2, share: 3 } as const;
+
+/** How many of an author's recent posts a new follower's timeline gets. */
+export const BACKFILL_POSTS = 20;
+
+/**
+ * Applies one domain event to the timelines it concerns. Every step is idempotent (entries are
+ * keyed by post id, follow changes by time, interactions by event id), so a redelivered or retried
+ * event changes nothing twice. Event types the feed does not use are ignored.
+ */
+export async function handleFeedEvent(deps: FeedDeps, event: DomainEvent): Promise<void> {
+  switch (event.type) {
+    case "post.created":
+      return fanOutPost(deps, event.data);
+    case "post.deleted":
+      return removePost(deps, event.data);
+    case "user.followed":
+      return follow(deps, event.data, Date.parse(event.occurredAt));
+    case "user.unfollowed":
+      await timelineOf(deps, event.data.followerId).unfollow({
+        authorId: event.data.followeeId,
+        at: Date.parse(event.occurredAt),
+      });
+      return;
+    case "post.liked":
+      return interact(deps, event.id, event.data.userId, event.data.postAuthorId, "like");
+    case "comment.created":
+      return interact(deps, event.id, event.data.authorId, event.data.postAuthorId, "comment");
+    case "post.shared":
+      return interact(deps, event.id, event.data.userId, event.data.originalAuthorId, "share");
+  }
+}
+
+/**
+ * A new post goes to its author's own timeline and to each follower's, unless the author has more
+ * followers than the fan-out limit: then followers merge the author's posts at read time. The first
+ * time an author is found to be that big, each follower's timeline is told so, once.
+ */
+async function fanOutPost(deps: FeedDeps, data: EventData<"post.created">): Promise<void> {
+  const entry: TimelineEntry = {
+    postId: data.postId,
+    authorId: data.authorId,
+    sharedPostId: data.sharedPostId,
+    createdAt: data.createdAt,
+  };
+  const { big } = await timelineOf(deps, data.authorId).addOwnPost(entry);
+  if (big) return;
+  const followers = await followersUpTo(deps, data.authorId, deps.fanoutLimit);
+  if (followers.more) return announceBigAuthor(deps, data.authorId);
+  await inBatches(followers.ids, (id) => timelineOf(deps, id).addPosts([entry]));
+}
+
+/** Tells every follower's timeline to merge the author at read time, then marks the author as done. */
+async function announceBigAuthor(deps: FeedDeps, authorId: string): Promise<void> {
+  await forEachFollowerPage(deps, authorId, (ids) =>
+    inBatches(ids, (id) => timelineOf(deps, id).rememberBigAuthor(authorId)),
+  );
+  await timelineOf(deps, authorId).markSelfBig();
+}
+
+/**
+ * A deleted post leaves its author's timeline and its followers'. A big author's post was never
+ * fanned out; reads leave deleted posts out anyway (the posts service no longer returns them).
+ */
+async function removePost(deps: FeedDeps, data: EventData<"post.deleted">): Promise<void> {
+  const { big } = await timelineOf(deps, data.authorId).removeOwnPost(data.postId);
+  if (big) return;
+  await forEachFollowerPage(deps, data.authorId, (ids) =>
+    inBatches(ids, (id) => timelineOf(deps, id).removePosts([data.postId])),
+  );
+}
+
+/** The follower's timeline starts following: a big author is merged at read, anyone else backfilled. */
+async function follow(deps: FeedDeps, data: EventData<"user.followed">, at: number): Promise<void> {
+  const big = await isBigAuthor(deps, data.followeeId);
+  const posts = big ? [] : await recentEntries(deps, data.followeeId);
+  await timelineOf(deps, data.followerId).follow({ authorId: data.followeeId, at, big, posts });
+}
+
+/** Big: already announced as big, or more followers than the fan-out limit (counted in pages). */
+async function isBigAuthor(deps: FeedDeps, authorId: string): Promise<boolean> {
+  if (await timelineOf(deps, authorId).isBig()) return true;
+  return (await followersUpTo(deps, authorId, deps.fanoutLimit)).more;
+}
+
+async function recentEntries(deps: FeedDeps, authorId: string): Promise<TimelineEntry[]> {
+  const recent = await deps.posts.recentPostsOf({ authorIds: [authorId], limit: BACKFILL_POSTS });
+  return recent.map((post) => ({
+    postId: post.id,
+    authorId: post.authorId,
+    sharedPostId: post.sharedPostId,
+    createdAt: post.createdAt,
+  }));
+}
+
+/** A user liked, commented on or shared an author's post: their affinity for the author grows. */
+async function interact(
+  deps: FeedDeps,
+  eventId: string,
+  userId: string,
+  authorId: string,
+  kind: keyof typeof INTERACTION_WEIGHTS,
+): Promise<void> {
+  if (userId === authorId) return;
+  await timelineOf(deps, userId).recordInteraction({
+    eventId,
+    authorId,
+    weight: INTERACTION_WEIGHTS[kind],
+  });
+}

@@ -1,0 +1,49 @@
+import type { FeedDeps } from "./deps";
+
+/** The users service's largest page of follower ids. */
+const PAGE_SIZE = 1000;
+
+/**
+ * A user's follower ids, as long as there are at most `max` of them; `more` says there are more
+ * (then `ids` holds `max + 1` of them and the author is too big for fan-out).
+ */
+export async function followersUpTo(
+  deps: Pick<FeedDeps, "users">,
+  userId: string,
+  max: number,
+): Promise<{ ids: string[]; more: boolean }> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const limit = Math.min(PAGE_SIZE, max + 1 - ids.length);
+    const page = await deps.users.followersOf({ userId, limit, ...(cursor && { cursor }) });
+    ids.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && ids.length <= max);
+  return { ids: ids.slice(0, max + 1), more: ids.length > max };
+}
+
+/** Visits every follower of a user, a page at a time. */
+export async function forEachFollowerPage(
+  deps: Pick<FeedDeps, "users">,
+  userId: string,
+  visit: (ids: string[]) => Promise<void>,
+): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const page = await deps.users.followersOf({ userId, limit: PAGE_SIZE, ...(cursor && { cursor }) });
+    await visit(page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}
+
+/** Runs `task` for every item, `concurrency` at a time (each is a Durable Object call). */
+export async function inBatches<T>(
+  items: readonly T[],
+  task: (item: T) => Promise<unknown>,
+  concurrency = 50,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += concurrency) {
+    await Promise.all(items.slice(i, i + concurrency).map(task));
+  }
+}

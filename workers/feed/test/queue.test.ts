@@ -1,0 +1,106 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { newId } from "../../../lib/ids";
+import { INTERACTION_WEIGHTS } from "../src/events";
+import { deliver, event, eventually, feedIds, newAccounts, newPost, storedPostIds, timeline } from "./worker";
+
+const DLQ = "plaza-feed-events-dlq";
+
+/** What the dead-letter queue's consumer (the test event sink) has received. */
+async function deadLetters(): Promise<unknown[]> {
+  const { keys } = await env.EVENT_SINK.list({ prefix: `${DLQ}:` });
+  return Promise.all(keys.map((key) => env.EVENT_SINK.get(key.name, "json")));
+}
+
+describe("the events queue", () => {
+  it("when the same event is delivered twice, then it has one effect", async () => {
+    const [reader, ada] = await newAccounts(2);
+    const liked = event(
+      "post.liked",
+      { postId: newId("pst"), postAuthorId: ada.user.id, userId: reader.user.id },
+      reader.user.id,
+    );
+
+    const first = await deliver([liked]);
+    const again = await deliver([liked, liked]);
+
+    expect(first.result.explicitAcks).toEqual(first.ids);
+    expect(again.result.explicitAcks).toEqual(again.ids);
+    const { affinity } = await timeline(reader.user.id).readState({ limit: 1, before: null });
+    expect(affinity[ada.user.id]).toBeCloseTo(INTERACTION_WEIGHTS.like);
+  });
+
+  it("when a post.created is redelivered, then the timelines hold it once", async () => {
+    const [ada] = await newAccounts(1);
+    const post = await newPost(ada, "once");
+    const created = event(
+      "post.created",
+      {
+        postId: post.id,
+        authorId: ada.user.id,
+        sharedPostId: null,
+        mentions: [],
+        createdAt: Date.parse(post.createdAt),
+      },
+      ada.user.id,
+    );
+
+    await deliver([created, created]);
+
+    expect((await storedPostIds(ada.user.id)).filter((id) => id === post.id)).toHaveLength(1);
+    expect(await feedIds(ada)).toEqual([post.id]);
+  });
+
+  it("when a message is not a valid event, then it is acknowledged and sent to the dead-letter queue", async () => {
+    const garbage = { hello: "world" };
+    const almost = {
+      ...event("user.followed", { followerId: "usr_a", followeeId: "usr_b" }, "usr_a"),
+      data: {},
+    };
+
+    const { ids, result } = await deliver([garbage, almost]);
+
+    expect(result.explicitAcks).toEqual(ids);
+    expect(result.retryMessages).toEqual([]);
+    const received = await eventually(async () => {
+      const letters = await deadLetters();
+      expect(letters).toHaveLength(2);
+      return letters;
+    });
+    expect(received).toEqual(
+      expect.arrayContaining([
+        { reason: "invalid", queue: "plaza-feed-events", body: garbage },
+        { reason: "invalid", queue: "plaza-feed-events", body: almost },
+      ]),
+    );
+  });
+
+  it("when handling fails, then the message is retried with a delay, and a later delivery succeeds", async () => {
+    const [ada, bob] = await newAccounts(2);
+    const postId = newId("pst");
+    const created = event(
+      "post.created",
+      {
+        postId,
+        authorId: ada.user.id,
+        sharedPostId: null,
+        mentions: [],
+        createdAt: Date.now(),
+      },
+      ada.user.id,
+    );
+    const usersDown = {
+      followersOf: () => Promise.reject(new Error("the users service is down")),
+    } as unknown as FeedEnv["USERS"];
+
+    const failed = await deliver([created], { ...env, USERS: usersDown });
+
+    expect(failed.result.explicitAcks).toEqual([]);
+    expect(failed.result.retryMessages.map((message) => message.msgId)).toEqual(failed.ids);
+
+    const retried = await deliver([created]);
+    expect(retried.result.explicitAcks).toEqual(retried.ids);
+    expect(await storedPostIds(ada.user.id)).toContain(postId);
+    expect(await storedPostIds(bob.user.id)).toEqual([]);
+  });
+});
