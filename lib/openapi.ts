@@ -20,7 +20,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: "No such resource",
   409: "Conflicts with existing state",
   413: "The body is too large",
-  415: "The body is not JSON",
+  415: "The body's type is not accepted",
   429: "Too many requests; see retry-after",
   503: "A dependency is unavailable",
 };

@@ -31,8 +31,22 @@ export function createGatewayApp() {
     cors({
       origin: (origin, c) => allowedOrigins(c.env.CORS_ORIGINS)(origin),
       allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      allowHeaders: ["authorization", "content-type", "x-request-id", "traceparent", "range"],
-      exposeHeaders: ["x-request-id", "retry-after", "content-range", "etag"],
+      allowHeaders: [
+        "authorization",
+        "content-type",
+        "x-request-id",
+        "traceparent",
+        "range",
+        "if-none-match",
+      ],
+      exposeHeaders: [
+        "x-request-id",
+        "retry-after",
+        "content-range",
+        "etag",
+        "accept-ranges",
+        "content-length",
+      ],
       maxAge: 600,
     }),
   );

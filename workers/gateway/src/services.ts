@@ -10,10 +10,14 @@ export interface ServiceBinding {
 
 /** The services behind the gateway, by the name they have in /health and in logs. */
 export function servicesOf(env: GatewayEnv) {
-  return { auth: env.AUTH, users: env.USERS, sessions: env.SESSIONS } satisfies Record<
-    string,
-    ServiceBinding
-  >;
+  return {
+    auth: env.AUTH,
+    users: env.USERS,
+    sessions: env.SESSIONS,
+    posts: env.POSTS,
+    media: env.MEDIA,
+    feed: env.FEED,
+  } satisfies Record<string, ServiceBinding>;
 }
 
 export type ServiceName = keyof ReturnType<typeof servicesOf>;
@@ -25,7 +29,15 @@ export type ServiceName = keyof ReturnType<typeof servicesOf>;
 export const ROUTES: readonly { path: string; service: ServiceName }[] = [
   { path: "/v1/auth/*", service: "auth" },
   { path: "/.well-known/jwks.json", service: "auth" },
+  // A user's posts belong to the posts service: above the users service's general prefix.
+  { path: "/v1/users/:handle/posts", service: "posts" },
   { path: "/v1/users/*", service: "users" },
+  { path: "/v1/posts", service: "posts" },
+  { path: "/v1/posts/*", service: "posts" },
+  { path: "/v1/comments/*", service: "posts" },
+  { path: "/v1/media", service: "media" },
+  { path: "/v1/media/*", service: "media" },
+  { path: "/v1/feed", service: "feed" },
   { path: "/v1/sessions", service: "sessions" },
   { path: "/v1/sessions/*", service: "sessions" },
 ];

@@ -70,7 +70,7 @@ describe("GET /health", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: "ok",
-      services: { auth: "ok", users: "ok", sessions: "ok" },
+      services: { auth: "ok", users: "ok", sessions: "ok", posts: "ok", media: "ok", feed: "ok" },
     });
   });
 });
@@ -106,6 +106,12 @@ describe("GET /openapi.json", () => {
         "/v1/sessions/{id}/tickets",
         "/v1/sessions/{id}/ws",
         "/v1/sessions/{id}/messages",
+        "/v1/posts",
+        "/v1/posts/{id}",
+        "/v1/users/{handle}/posts",
+        "/v1/media",
+        "/v1/media/{id}/content",
+        "/v1/feed",
       ]),
     );
     expect(Object.keys(doc.paths["/v1/users/me"] ?? {}).sort()).toEqual(["get", "patch"]);

@@ -5,24 +5,29 @@ import { call } from "./worker";
 describe("rate limits", () => {
   it("when one address calls the auth endpoints too often, then it gets 429 with retry-after", async () => {
     const ip = uniqueIp();
-    const statuses: number[] = [];
-    for (let i = 0; i < 22; i++) {
-      const response = await call(
+    const login = () =>
+      call(
         request("POST", "/v1/auth/login", {
           headers: { "cf-connecting-ip": ip },
           body: { email: `${unique("rl")}@example.com`, password: "not the password" },
         }),
       );
-      statuses.push(response.status);
-      if (response.status === 429) {
-        expect(response.headers.get("retry-after")).toBe("60");
-        expect(await errorOf(response)).toMatchObject({ code: "rate_limited" });
-      } else {
+    // The limiter counts in fixed 60 s windows, so a window may turn over mid-test: allow for one.
+    let allowed = 0;
+    let limited: Response | null = null;
+    for (let i = 0; i < 45 && !limited; i++) {
+      const response = await login();
+      if (response.status === 429) limited = response;
+      else {
+        expect(response.status).toBe(401);
+        allowed += 1;
         await response.body?.cancel();
       }
     }
-    expect(statuses.slice(0, 20).every((status) => status === 401)).toBe(true);
-    expect(statuses.slice(20)).toEqual([429, 429]);
+    expect(limited?.status).toBe(429);
+    expect(allowed).toBeGreaterThanOrEqual(20);
+    expect(limited?.headers.get("retry-after")).toBe("60");
+    expect(limited ? await errorOf(limited) : null).toMatchObject({ code: "rate_limited" });
 
     // Another address is not affected.
     const other = await call(
@@ -44,7 +49,8 @@ describe("rate limits", () => {
     );
     const { accessToken } = (await registered.json()) as { accessToken: string };
     let limited: Response | null = null;
-    for (let i = 0; i < 125 && !limited; i++) {
+    // 120 a minute, in fixed windows: a window turning over mid-test can allow up to twice that.
+    for (let i = 0; i < 250 && !limited; i++) {
       const response = await call(
         request("PATCH", "/v1/users/me", { token: accessToken, body: { bio: `write ${i}` } }),
       );

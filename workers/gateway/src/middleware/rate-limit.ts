@@ -2,6 +2,11 @@ import { AppError } from "../../../../lib/errors";
 import type { Identity } from "../../../../lib/service";
 
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/**
+ * Parts of a resumable upload are not counted as writes: a 1 GiB file is about a hundred of them,
+ * and the media service's storage quota already bounds them.
+ */
+const UPLOAD_PART = /^\/v1\/media\/uploads\/[^/]+\/parts\/\d+$/;
 /** The period of both rate-limit bindings in wrangler.toml, for retry-after. */
 const PERIOD_SECONDS = 60;
 
@@ -30,7 +35,7 @@ export async function enforceRateLimits({
     if (!success) throw limited("too many sign-in requests from this address");
     return;
   }
-  if (!WRITE_METHODS.has(method)) return;
+  if (!WRITE_METHODS.has(method) || (method === "PUT" && UPLOAD_PART.test(path))) return;
   const key = identity.status === "authenticated" ? `user:${identity.principal.userId}` : `ip:${clientIp}`;
   const { success } = await env.WRITE_RATE_LIMIT.limit({ key });
   if (!success) throw limited("too many changes in a short time");
