@@ -32,7 +32,7 @@ export class WatchStorage {
   constructor(private readonly sql: SqlStorage) {
     sql.exec("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
     const applied = Number(sql.exec("SELECT value FROM _meta WHERE key = 'schema'").toArray()[0]?.value ?? 0);
-    MIGRATIONS.slice(applied).forEach((migration) => sql.exec(migration));
+    for (const migration of MIGRATIONS.slice(applied)) sql.exec(migration);
     sql.exec("INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema', ?)", MIGRATIONS.length);
   }
 
