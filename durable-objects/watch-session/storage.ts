@@ -18,6 +18,8 @@ const MIGRATIONS = [
    CREATE TABLE tickets (hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, handle TEXT NOT NULL, expires_at INTEGER NOT NULL);
    CREATE TABLE messages (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, handle TEXT NOT NULL, text TEXT NOT NULL, nonce TEXT, at INTEGER NOT NULL);
    CREATE TABLE queue (id TEXT PRIMARY KEY, media_url TEXT NOT NULL, title TEXT, added_by TEXT NOT NULL, position REAL NOT NULL);`,
+  // A chat message records its broadcast seq: one write per message instead of two.
+  "ALTER TABLE messages ADD COLUMN seq INTEGER",
 ];
 
 export interface SessionRecord extends SessionView {
@@ -29,6 +31,9 @@ export interface SessionRecord extends SessionView {
 type Row = Record<string, SqlStorageValue>;
 
 export class WatchStorage {
+  /** The session row, read once per wake (every frame needs it) and dropped on every change. */
+  private cachedSession: SessionRecord | null | undefined;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
     const applied = Number(sql.exec("SELECT value FROM _meta WHERE key = 'schema'").toArray()[0]?.value ?? 0);
@@ -37,6 +42,11 @@ export class WatchStorage {
   }
 
   session(): SessionRecord | null {
+    if (this.cachedSession === undefined) this.cachedSession = this.readSession();
+    return this.cachedSession;
+  }
+
+  private readSession(): SessionRecord | null {
     const row = this.sql.exec<Row>("SELECT * FROM session LIMIT 1").toArray()[0];
     if (!row) return null;
     return {
@@ -54,6 +64,7 @@ export class WatchStorage {
   }
 
   createSession(session: Omit<SessionRecord, "locked" | "everyoneControls" | "status">): void {
+    this.cachedSession = undefined;
     this.sql.exec(
       `INSERT OR IGNORE INTO session (id, title, creator_id, host_id, media_url, visibility, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -78,6 +89,7 @@ export class WatchStorage {
     if (changes.status !== undefined) columns.status = changes.status;
     const names = Object.keys(columns);
     if (names.length === 0) return;
+    this.cachedSession = undefined;
     this.sql.exec(
       `UPDATE session SET ${names.map((name) => `${name} = ?`).join(", ")}`,
       ...Object.values(columns),
@@ -93,20 +105,18 @@ export class WatchStorage {
     this.sql.exec("INSERT OR REPLACE INTO state (key, value) VALUES ('playback', ?)", JSON.stringify(state));
   }
 
-  /** The next broadcast sequence number, persisted so it never repeats after eviction. */
-  nextSeq(): number {
-    const row = this.sql
-      .exec<Row>(
-        `INSERT INTO state (key, value) VALUES ('seq', '1')
-         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value`,
-      )
-      .one();
-    return Number(row.value);
+  /**
+   * The last broadcast sequence number, never repeated after eviction: chat messages store their
+   * own seq in the same insert (the hot path writes once), other frames write it to `state`.
+   */
+  lastSeq(): number {
+    const stored = this.sql.exec<Row>("SELECT value FROM state WHERE key = 'seq'").toArray()[0];
+    const chat = this.sql.exec<Row>("SELECT MAX(seq) AS seq FROM messages").toArray()[0];
+    return Math.max(stored ? Number(stored.value) : 0, chat?.seq == null ? 0 : Number(chat.seq));
   }
 
-  currentSeq(): number {
-    const row = this.sql.exec<Row>("SELECT value FROM state WHERE key = 'seq'").toArray()[0];
-    return row ? Number(row.value) : 0;
+  saveSeq(seq: number): void {
+    this.sql.exec("INSERT OR REPLACE INTO state (key, value) VALUES ('seq', ?)", String(seq));
   }
 
   cohosts(): Set<string> {
@@ -183,15 +193,16 @@ export class WatchStorage {
     return { userId: String(row.user_id), handle: String(row.handle) };
   }
 
-  addMessage(message: ChatMessage): void {
+  addMessage(message: ChatMessage, seq: number): void {
     this.sql.exec(
-      "INSERT INTO messages (id, user_id, handle, text, nonce, at) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO messages (id, user_id, handle, text, nonce, at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
       message.id,
       message.userId,
       message.handle,
       message.text,
       message.nonce ?? null,
       message.at,
+      seq,
     );
   }
 

@@ -52,6 +52,8 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
     WATCH_LIMITS.reactions.burst,
     WATCH_LIMITS.reactions.perSecond,
   );
+  /** The last broadcast seq, loaded once per wake (see WatchStorage.lastSeq). */
+  private seq: number | null = null;
 
   constructor(ctx: DurableObjectState, env: SessionsEnv) {
     super(ctx, env);
@@ -242,9 +244,10 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
       at: now,
     };
     if (nonce !== undefined) message.nonce = nonce;
-    // Stored before anyone sees it: the sender's copy is its acknowledgement.
-    this.store.addMessage(message);
-    this.broadcast(this.stamped({ type: "chat", message }));
+    // Stored (with its seq) before anyone sees it: the sender's copy is its acknowledgement.
+    const seq = this.takeSeq();
+    this.store.addMessage(message, seq);
+    this.broadcast({ type: "chat", message, seq } satisfies ServerFrame);
   }
 
   private async kick(session: SessionRecord, userId: string, now: number): Promise<void> {
@@ -410,7 +413,7 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
       participants,
       chat: this.store.messages(WATCH_LIMITS.welcomeChat).reverse(),
       queue: this.store.queue(),
-      seq: this.store.currentSeq(),
+      seq: this.currentSeq(),
       serverTime: Date.now(),
     };
   }
@@ -424,9 +427,22 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
     if (session) this.broadcast(this.stamped({ type: "session", session: viewOf(session) }));
   }
 
-  /** A broadcast frame with the session's next sequence number. */
+  private currentSeq(): number {
+    if (this.seq === null) this.seq = this.store.lastSeq();
+    return this.seq;
+  }
+
+  /** The next sequence number; the caller persists it (a chat row, or saveSeq). */
+  private takeSeq(): number {
+    this.seq = this.currentSeq() + 1;
+    return this.seq;
+  }
+
+  /** A broadcast frame (other than chat) with the session's next sequence number, persisted. */
   private stamped(frame: UnstampedFrame): ServerFrame {
-    return { ...frame, seq: this.store.nextSeq() } as ServerFrame;
+    const seq = this.takeSeq();
+    this.store.saveSeq(seq);
+    return { ...frame, seq } as ServerFrame;
   }
 }
 
