@@ -105,3 +105,45 @@ export function machineBusyMs() {
   const busy = ticks.reduce((sum, value) => sum + value, 0) - ticks[3] - ticks[4];
   return (busy * 1000) / CLOCK_TICKS;
 }
+
+/**
+ * Waits until a process is quiet: less than `maxShare` of a core over `windowMs` (say, after a burst of
+ * joins, before measuring). Resolves with the milliseconds waited; throws after `timeoutMs`.
+ */
+export async function waitForIdle(pid, { maxShare = 0.05, windowMs = 250, timeoutMs = 30_000 } = {}) {
+  const begin = Date.now();
+  for (;;) {
+    const before = processCpuNsByThreads(pid);
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const busyMs = Number(processCpuNsByThreads(pid) - before) / 1e6;
+    if (busyMs <= windowMs * maxShare) return Date.now() - begin;
+    if (Date.now() - begin > timeoutMs) throw new Error(`process ${pid} still busy after ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * Waits (up to `timeoutMs`) until other processes use less than `maxOtherCores` of the machine over
+ * `windowMs`: "other" is the machine's busy time minus this process and `pids` (our idle servers).
+ * Best effort on a shared machine: resolves with the wait and the last load seen, never throws.
+ * @param {number[]} [pids]
+ * @returns {Promise<{ waitedMs: number, otherLoad: number }>}
+ */
+export async function waitForQuietMachine(
+  pids = [],
+  { maxOtherCores = 0.3, windowMs = 200, timeoutMs = 2_000 } = {},
+) {
+  const begin = Date.now();
+  for (;;) {
+    const ours = () => pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+    const machineBefore = machineBusyMs();
+    const oursBefore = ours();
+    const selfBefore = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const self = process.cpuUsage(selfBefore);
+    const otherMs =
+      machineBusyMs() - machineBefore - (ours() - oursBefore) - (self.user + self.system) / 1000;
+    const otherLoad = Math.max(0, otherMs) / windowMs;
+    const waitedMs = Date.now() - begin;
+    if (otherLoad <= maxOtherCores || waitedMs >= timeoutMs) return { waitedMs, otherLoad };
+  }
+}

@@ -63,13 +63,17 @@ export function inlineWorker(name, script, options = {}) {
  * Starts one workerd with all the Workers. Worker logs go to `onLog` (default: dropped), so a
  * benchmark's output stays readable; the Workers still pay for writing them.
  * @param {Record<string, unknown>[]} workers  v4-shaped worker options (workerFromConfig, inlineWorker)
+ * @param {{ onLog?: (log: object) => void, shared?: Record<string, unknown> }} [options]
+ *   shared: more of Miniflare's shared (v4-shaped) options, say `resourcePersistencePath` to keep
+ *   D1, KV and Durable Object storage in a folder across runs (default: a temporary one)
  * @returns {Promise<{ mf: import("miniflare").Miniflare, pid: number, urls: Record<string, string>,
  *   version: string }>}
  */
-export async function startWorkers(workers, { onLog = () => {} } = {}) {
+export async function startWorkers(workers, { onLog = () => {}, shared = {} } = {}) {
   const { Miniflare, convertV4MiniflareOptions, version } = await loadMiniflare();
   const before = new Set(findChildProcesses("workerd"));
   const options = convertV4MiniflareOptions({
+    ...shared,
     workers,
     handleStructuredLogs: onLog,
     telemetry: { enabled: false },

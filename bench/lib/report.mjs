@@ -1,8 +1,7 @@
 // Plain-text tables and JSON result files for benchmark reports.
-import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 
 /**
  * A fixed-width text table; numbers are right-aligned.
@@ -44,17 +43,4 @@ export function environment(extra = {}) {
 export function writeJson(path, data) {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
-}
-
-/**
- * Formats a written file with the repository's biome (best effort), so results files pass
- * `npm run lint`: biome puts short arrays on one line, JSON.stringify does not.
- */
-export function formatWithBiome(path) {
-  const biome = join(import.meta.dirname, "../../node_modules/.bin/biome");
-  try {
-    execFileSync(biome, ["format", "--write", path], { stdio: "ignore" });
-  } catch {
-    // Formatting is a nicety; the results are written either way.
-  }
 }

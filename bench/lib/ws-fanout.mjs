@@ -1,0 +1,215 @@
+// Fan-out load from Node `ws` clients (loopback only): a room of N open sockets; some of them send chat
+// frames `{"type":"chat","text":...,"nonce":"<message number>"}` and every socket that receives the
+// broadcast `{"type":"chat",...,"nonce":"<n>"...}` records send-to-receive latency. The hot path reads
+// raw bytes (no JSON.parse, no string decoding): byte 9 tells a chat frame, the nonce is found from the
+// end. Runs: saturate() (closed loop: each sender keeps a window of messages in flight, sending the next
+// when its own copy comes back) and paced() (open loop at a fixed rate, senders in rotation).
+import { setTimeout as sleep } from "node:timers/promises";
+import WebSocket from "ws";
+import { Run } from "./ws-fanout-run.mjs";
+
+export const CLIENT_OPTIONS = { perMessageDeflate: false, skipUTF8Validation: true };
+const NONCE = Buffer.from('"nonce":"');
+const CHAT_BYTE = 0x63; // the "c" of {"type":"chat"
+const ERROR = Buffer.from('{"type":"error"');
+const MAX_LATENCIES = 2_000_000;
+
+/**
+ * Opens one client socket; rejects with the server's status and body when the upgrade is refused.
+ * @param {string} url  ws://...
+ * @param {string[]} [protocols]
+ * @returns {Promise<WebSocket>}
+ */
+export function openSocket(url, protocols = [], { timeoutMs = 15_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, protocols, { ...CLIENT_OPTIONS, handshakeTimeout: timeoutMs });
+    ws.once("open", () => resolve(ws));
+    ws.once("error", reject);
+    ws.once("unexpected-response", (request, response) => {
+      let body = "";
+      response.on("data", (chunk) => {
+        body += chunk;
+      });
+      response.on("end", () =>
+        reject(new Error(`upgrade ${url}: ${response.statusCode} ${body.slice(0, 300)}`)),
+      );
+      request.destroy();
+    });
+  });
+}
+
+/**
+ * @typedef {object} FanoutResult
+ * @property {number} messages  chat frames sent
+ * @property {number} deliveries  copies received (all sockets)
+ * @property {number} lost  copies that never arrived (messages x sockets - deliveries)
+ * @property {number} elapsedMs  first send to last delivery
+ * @property {number} deliveriesPerSec
+ * @property {number} bytesPerDelivery  mean size of a received chat frame
+ * @property {Float64Array} latencies  send-to-receive ms of each delivery (a view, valid until the next run)
+ * @property {string[]} errors  error frames received (first few)
+ */
+
+/** A room's client sockets, as the load generator holds them. */
+export class FanoutRoom {
+  /** @param {string} name @param {{ text?: string }} [options]  text: the chat text (JSON-safe) */
+  constructor(name, { text = "bench message: the quick brown fox" } = {}) {
+    this.name = name;
+    this.text = text;
+    /** @type {WebSocket[]} */
+    this.sockets = [];
+    this.nextId = 1;
+    /** @type {Run | null} */
+    this.run = null;
+    this.closing = false;
+    this.unexpectedCloses = 0;
+    /** The code and reason of the last socket the server closed, if any. */
+    this.lastClose = "";
+    this.socketErrors = 0;
+    /** @type {NodeJS.Timeout | undefined} */
+    this.keepAliveTimer = undefined;
+    this.latencyBuffer = null;
+  }
+
+  get size() {
+    return this.sockets.length;
+  }
+
+  /**
+   * Opens `count` more sockets, `concurrency` at a time; `open(slot)` resolves with an open socket.
+   * @param {number} count
+   * @param {(slot: number) => Promise<WebSocket>} open
+   */
+  async grow(count, open, concurrency = 8) {
+    const end = this.sockets.length + count;
+    let next = this.sockets.length;
+    const opened = [];
+    const worker = async () => {
+      while (next < end) {
+        const slot = next++;
+        opened.push([slot, await open(slot)]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+    for (const [slot, ws] of opened.sort((a, b) => a[0] - b[0])) this.#adopt(ws, slot);
+  }
+
+  #adopt(ws, slot) {
+    this.sockets[slot] = ws;
+    ws.on("message", (data) => this.#onMessage(slot, data));
+    ws.on("error", () => this.socketErrors++);
+    ws.on("close", (code, reason) => {
+      if (this.closing) return;
+      this.unexpectedCloses++;
+      this.lastClose = `${code} ${reason.toString()}`;
+    });
+  }
+
+  /** The hot path: one received frame (a Buffer, never decoded unless it is an error frame). */
+  #onMessage(slot, data) {
+    const run = this.run;
+    if (run === null) return;
+    if (data[9] !== CHAT_BYTE) {
+      if (data.length > ERROR.length && data.compare(ERROR, 0, ERROR.length, 0, ERROR.length) === 0) {
+        if (run.errors.length < 5) run.errors.push(data.toString("utf8", 0, 300));
+        else run.errors.length++;
+      }
+      return;
+    }
+    const at = data.lastIndexOf(NONCE);
+    if (at < 0) return;
+    let id = 0;
+    for (let i = at + NONCE.length; i < data.length; i++) {
+      const c = data[i];
+      if (c < 48 || c > 57) break;
+      id = id * 10 + c - 48;
+    }
+    run.deliver(slot, id, data.length);
+  }
+
+  #begin(maxMessages) {
+    if (this.run) throw new Error(`${this.name}: a run is already going`);
+    this.latencyBuffer ??= new Float64Array(MAX_LATENCIES);
+    this.run = new Run(this, maxMessages, this.latencyBuffer);
+    return this.run;
+  }
+
+  /** @returns {Promise<FanoutResult>} */
+  async #end(run, drainTimeoutMs) {
+    const complete = await run.finish(drainTimeoutMs);
+    this.run = null;
+    this.nextId += run.sent;
+    const deliveries = run.delivered;
+    const elapsedMs = run.lastDeliveryAt - run.firstSendAt;
+    const lost = run.sent * this.size - deliveries;
+    if (!complete && run.errors.length === 0)
+      run.errors.push(`${lost} copies missing after the drain timeout`);
+    return {
+      messages: run.sent,
+      deliveries,
+      lost,
+      elapsedMs,
+      deliveriesPerSec: elapsedMs > 0 ? (deliveries * 1000) / elapsedMs : 0,
+      bytesPerDelivery: deliveries > 0 ? run.bytes / deliveries : 0,
+      latencies: run.latencies.subarray(0, run.recorded),
+      errors: run.errors,
+    };
+  }
+
+  /**
+   * Closed loop: each sender slot keeps `window` messages in flight for `durationMs`.
+   * @param {{ senders: number[], window: number, durationMs: number, maxMessages?: number,
+   *   drainTimeoutMs?: number }} options
+   */
+  async saturate({ senders, window, durationMs, maxMessages = 200_000, drainTimeoutMs = 20_000 }) {
+    const run = this.#begin(maxMessages);
+    run.onEcho = (slot) => {
+      if (!run.stopped && run.sent < maxMessages) run.send(slot);
+    };
+    for (let k = 0; k < window; k++) for (const slot of senders) if (run.sent < maxMessages) run.send(slot);
+    await sleep(durationMs);
+    return this.#end(run, drainTimeoutMs);
+  }
+
+  /**
+   * Open loop: `ratePerSec` messages a second for `durationMs`, from the sender slots in rotation
+   * (sent from a 1 ms timer, catching up on the schedule, so a slow server does not slow the offer).
+   * @param {{ senders: number[], ratePerSec: number, durationMs: number, maxMessages?: number,
+   *   drainTimeoutMs?: number }} options
+   */
+  async paced({ senders, ratePerSec, durationMs, maxMessages = 200_000, drainTimeoutMs = 20_000 }) {
+    const run = this.#begin(maxMessages);
+    const start = performance.now();
+    let rotor = 0;
+    const tick = () => {
+      const due = Math.min(maxMessages, Math.floor(((performance.now() - start) * ratePerSec) / 1000) + 1);
+      while (run.sent < due) run.send(senders[rotor++ % senders.length]);
+    };
+    tick();
+    const timer = setInterval(tick, 1);
+    await sleep(durationMs);
+    clearInterval(timer);
+    return this.#end(run, drainTimeoutMs);
+  }
+
+  /**
+   * Sends "ping" on every socket every `intervalMs` while no run is going (servers' idle timeouts:
+   * the WatchSession closes sockets silent for 60 s). Stops when the room closes.
+   */
+  keepAlive(intervalMs = 20_000) {
+    clearInterval(this.keepAliveTimer);
+    this.keepAliveTimer = setInterval(() => {
+      if (this.run !== null) return;
+      for (const ws of this.sockets) ws.send("ping");
+    }, intervalMs);
+    this.keepAliveTimer.unref();
+  }
+
+  /** Drops every socket at once (no closing handshake). */
+  close() {
+    clearInterval(this.keepAliveTimer);
+    this.closing = true;
+    for (const ws of this.sockets) ws.terminate();
+    this.sockets = [];
+  }
+}

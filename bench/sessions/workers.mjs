@@ -1,0 +1,113 @@
+// The Workers of the sessions benchmark, all in one workerd: auth (JWKS), users (profiles), sessions (the
+// WatchSession Durable Object, behind a wrapper that only raises its chat rate limit) and the inline
+// Workers (the bare broadcasting Durable Object, a setup helper). Users get profiles over RPC and access
+// tokens signed in Node with the auth Worker's key.
+import { join } from "node:path";
+import { buildWorkers } from "../../scripts/build.mjs";
+import { newSigningKey } from "../../scripts/signing-key.mjs";
+import { applyMigrations, ROOT, startWorkers, workerFromConfig } from "../lib/platform.mjs";
+import { accessTokenSigner, newId } from "../lib/tokens.mjs";
+import { subclassWrapper, wrapBundle } from "../lib/wrap.mjs";
+import { benchWorkers } from "./inline-workers.mjs";
+
+const BUNDLES = ["auth", "users", "sessions"];
+const CONFIGS = {
+  auth: join(ROOT, "workers/auth/wrangler.toml"),
+  users: join(ROOT, "workers/users/wrangler.toml"),
+  sessions: join(ROOT, "workers/sessions/wrangler.toml"),
+};
+
+/** The three real bundles: rebuilt into .build/, or taken from `bundleDir` (<dir>/<name>/index.js). */
+async function bundles({ build, bundleDir }) {
+  if (build && !bundleDir) return buildWorkers(BUNDLES);
+  const dir = bundleDir ?? join(ROOT, ".build");
+  return Object.fromEntries(BUNDLES.map((name) => [name, join(dir, name, "index.js")]));
+}
+
+/**
+ * WatchSession as shipped, except its chat token bucket (WATCH_LIMITS.chat: burst 5, 1/s per user),
+ * replaced by one of the same class with `limit` (burst and refill per second): the check still runs on
+ * every message. `limit` 0 keeps the shipped bucket.
+ */
+function watchSessionWrapper(limit) {
+  if (!limit) return (bundle) => `export * from "./${bundle}";\nexport { default } from "./${bundle}";\n`;
+  return subclassWrapper(
+    "WatchSession",
+    `if (!this.chatLimit?.take) throw new Error("bench: WatchSession has no chatLimit bucket any more");
+    this.chatLimit = new this.chatLimit.constructor(${limit}, ${limit});`,
+  );
+}
+
+/**
+ * Starts the benchmark's workerd and prepares its databases.
+ * @param {{ build: boolean, bundleDir?: string, chatLimit: number, onLog?: (log: object) => void,
+ *   variants?: { name: string, bundle: string }[] }} options
+ *   variants: more sessions Workers from other bundles (say, patched copies under /tmp), each with its
+ *   own WatchSession namespace, named bench-sessions-<name>: measured side by side with the real one
+ */
+export async function startSessionsBench({ build, bundleDir, chatLimit, onLog, variants = [] }) {
+  const scripts = await bundles({ build, bundleDir });
+  const signingKey = await newSigningKey();
+  const auth = workerFromConfig(CONFIGS.auth, scripts.auth, {
+    bindings: { SIGNING_KEYS: JSON.stringify([signingKey]), PASSWORD_PEPPER: "bench-pepper-not-secret" },
+  });
+  const users = workerFromConfig(CONFIGS.users, scripts.users);
+  const sessions = wrapBundle(
+    workerFromConfig(CONFIGS.sessions, scripts.sessions),
+    watchSessionWrapper(chatLimit),
+  );
+  const patched = variants.map(({ name, bundle }) =>
+    wrapBundle(
+      // Its own sessions index database, so the migrations apply to each.
+      workerFromConfig(CONFIGS.sessions, bundle, {
+        name: `bench-sessions-${name}`,
+        d1Databases: { DB: { id: `bench-sessions-${name}` } },
+      }),
+      watchSessionWrapper(chatLimit),
+    ),
+  );
+  const inline = benchWorkers({ users: users.name });
+  const platform = await startWorkers([auth, users, sessions, ...patched, ...inline.workers], { onLog });
+  try {
+    await applyMigrations(platform.mf, auth.name, join(ROOT, "migrations/auth"));
+    await applyMigrations(platform.mf, users.name, join(ROOT, "migrations/users"));
+    for (const worker of [sessions, ...patched]) {
+      await applyMigrations(platform.mf, worker.name, join(ROOT, "migrations/sessions"));
+    }
+    const names = {
+      auth: auth.name,
+      users: users.name,
+      sessions: sessions.name,
+      variants: Object.fromEntries(variants.map(({ name }, index) => [name, patched[index].name])),
+      ...inline.names,
+    };
+    return { ...platform, names, signingKey };
+  } catch (error) {
+    await platform.mf.dispose();
+    throw error;
+  }
+}
+
+/**
+ * `count` users with profiles (made through the users Worker's createProfile RPC, in batches) and
+ * access tokens (signed here, no account in auth: the sessions Worker only checks the token).
+ * @returns {Promise<{ userId: string, handle: string, token: string }[]>}
+ */
+export async function createUsers(setupUrl, signingKey, count) {
+  const sign = accessTokenSigner(signingKey);
+  const users = Array.from({ length: count }, (_, index) => {
+    const userId = newId("usr");
+    return { userId, handle: `bench_${index}`, token: sign({ userId, sessionId: newId("ses") }) };
+  });
+  for (let start = 0; start < count; start += 100) {
+    const batch = users.slice(start, start + 100).map(({ userId, handle }) => ({
+      id: userId,
+      handle,
+      displayName: `Bench ${handle}`,
+    }));
+    const response = await fetch(setupUrl, { method: "POST", body: JSON.stringify(batch) });
+    const body = await response.text();
+    if (!response.ok) throw new Error(`creating profiles: ${response.status} ${body.slice(0, 300)}`);
+  }
+  return users;
+}
