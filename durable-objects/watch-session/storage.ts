@@ -251,3 +251,9 @@ export class WatchStorage {
     });
   }
 }
+
+/** What clients see of the session record. */
+export function viewOf(session: SessionRecord): SessionView {
+  const { id, title, hostId, mediaUrl, visibility, locked, everyoneControls } = session;
+  return { id, title, hostId, mediaUrl, visibility, locked, everyoneControls };
+}

@@ -4,38 +4,27 @@ import { newId, randomToken } from "../../lib/ids";
 import { hashToken, TokenBucket } from "../../lib/realtime/limits";
 import { RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
 import { syncSessionIndex } from "../../workers/sessions/src/db/index-sync";
+import { WATCH_LIMITS } from "./limits";
 import * as rules from "./playback";
+import { changePlaylist, type QueueOp } from "./playlist";
 import {
   type ChatMessage,
   CLOSE,
   ClientFrame,
   MAX_FRAME_BYTES,
   type Participant,
-  type QueueItem,
-  type Role,
   type ServerFrame,
-  type SessionView,
   SUBPROTOCOL,
   type UnstampedFrame,
 } from "./protocol";
+import { participantsOf, roleOf } from "./roster";
 import type { EndResult, HistoryRequest, SessionInit, SessionSummary, TicketResult } from "./rpc";
-import { type SessionRecord, WatchStorage } from "./storage";
+import { type SessionRecord, viewOf, WatchStorage } from "./storage";
 
 interface WatchSocket extends SocketState {
   handle: string;
   buffering: boolean;
 }
-
-export const WATCH_LIMITS = {
-  maxParticipants: 1000,
-  ticketTtlMs: 30_000,
-  idleTimeoutMs: 60_000,
-  sweepEveryMs: 30_000,
-  indexSyncDelayMs: 1_000,
-  welcomeChat: 50,
-  chat: { burst: 5, perSecond: 1 },
-  reactions: { burst: 10, perSecond: 2 },
-} as const;
 
 /**
  * One watch party: its playback, participants, chat and playlist, with every participant's
@@ -260,37 +249,14 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
     await this.afterDeparture(session, userId);
   }
 
-  private changeQueue(op: Extract<ClientFrame, { type: "queue" }>["op"], userId: string, now: number): void {
-    const items = this.store.queue();
-    switch (op.op) {
-      case "add":
-        items.push({ id: newId("qit"), mediaUrl: op.mediaUrl, title: op.title ?? null, addedBy: userId });
-        break;
-      case "remove": {
-        const index = items.findIndex((item) => item.id === op.id);
-        if (index < 0) throw new RoomError("not_found", "no such playlist item", "queue");
-        items.splice(index, 1);
-        break;
-      }
-      case "move": {
-        const index = items.findIndex((item) => item.id === op.id);
-        const [item] = index < 0 ? [] : items.splice(index, 1);
-        if (!item) throw new RoomError("not_found", "no such playlist item", "queue");
-        items.splice(Math.min(op.to, items.length), 0, item);
-        break;
-      }
-      case "next": {
-        const item = items.shift();
-        if (!item) throw new RoomError("not_found", "the playlist is empty", "queue");
-        this.store.updateSession({ mediaUrl: item.mediaUrl });
-        this.store.saveQueue(items);
-        this.broadcastSession();
-        this.applyPlayback(rules.restart(this.playbackState(), now, this.anyoneBuffering()), userId);
-        this.broadcast(this.stamped({ type: "queue", items }));
-        return;
-      }
-    }
+  private changeQueue(op: QueueOp, userId: string, now: number): void {
+    const { items, playing } = changePlaylist(this.store.queue(), op, userId);
     this.store.saveQueue(items);
+    if (playing) {
+      this.store.updateSession({ mediaUrl: playing.mediaUrl });
+      this.broadcastSession();
+      this.applyPlayback(rules.restart(this.playbackState(), now, this.anyoneBuffering()), userId);
+    }
     this.broadcast(this.stamped({ type: "queue", items }));
   }
 
@@ -371,31 +337,18 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
     return this.sockets().some(({ state }) => state.buffering);
   }
 
-  private roleOf(session: SessionRecord, userId: string, cohosts: Set<string>): Role {
-    if (userId === session.hostId) return "host";
-    return cohosts.has(userId) ? "cohost" : "viewer";
-  }
-
-  /** Who is here: one entry per user (however many devices), in the order they joined. */
+  /** Who is here now (see roster.ts). */
   private participants(session: SessionRecord): Participant[] {
-    const cohosts = this.store.cohosts();
-    const byUser = new Map<string, { participant: Participant; joinedAt: number }>();
-    for (const { state } of this.sockets()) {
-      const seen = byUser.get(state.userId);
-      if (seen && seen.joinedAt <= state.joinedAt) continue;
-      const participant = {
-        userId: state.userId,
-        handle: state.handle,
-        role: this.roleOf(session, state.userId, cohosts),
-      };
-      byUser.set(state.userId, { participant, joinedAt: state.joinedAt });
-    }
-    return [...byUser.values()].sort((a, b) => a.joinedAt - b.joinedAt).map((entry) => entry.participant);
+    return participantsOf(
+      this.sockets().map(({ state }) => state),
+      session.hostId,
+      this.store.cohosts(),
+    );
   }
 
   private requireControl(session: SessionRecord, userId: string, frame: ClientFrame["type"]): void {
     if (session.everyoneControls) return;
-    const role = this.roleOf(session, userId, this.store.cohosts());
+    const role = roleOf(session.hostId, this.store.cohosts(), userId);
     if (role === "viewer")
       throw new RoomError("forbidden", "only the host and co-hosts control playback", frame);
   }
@@ -407,7 +360,7 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
   private welcome(session: SessionRecord, userId: string, participants: Participant[]): ServerFrame {
     return {
       type: "welcome",
-      you: { userId, role: this.roleOf(session, userId, this.store.cohosts()) },
+      you: { userId, role: roleOf(session.hostId, this.store.cohosts(), userId) },
       session: viewOf(session),
       playback: this.playbackState().playback,
       participants,
@@ -445,10 +398,3 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
     return { ...frame, seq } as ServerFrame;
   }
 }
-
-function viewOf(session: SessionRecord): SessionView {
-  const { id, title, hostId, mediaUrl, visibility, locked, everyoneControls } = session;
-  return { id, title, hostId, mediaUrl, visibility, locked, everyoneControls };
-}
-
-export type { QueueItem };
