@@ -1,6 +1,6 @@
 // Shared pieces of the per-Worker vitest configs (run in Node, not in workerd).
 import { join, resolve } from "node:path";
-import { readD1Migrations } from "@cloudflare/vitest-plugin";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { exportJWK, generateKeyPair } from "jose";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 
@@ -94,5 +94,93 @@ export function eventSink(queues: string[]) {
     };`,
     kvNamespaces: { SINK: EVENT_SINK_KV },
     queueConsumers: Object.fromEntries(queues.map((queue) => [queue, { maxBatchTimeout: 0.05 }])),
+  };
+}
+
+export interface WorkerTestOptions {
+  /** The Worker under test: its folder under workers/ ("gateway" is the root config). */
+  service: string;
+  /** The Workers it calls, run beside it from their bundles (auth gets the test secrets). */
+  neighbours?: string[];
+  /**
+   * Services whose D1 databases every test file starts from freshly migrated: the runner's own
+   * as DB, the others as <SERVICE>_DB (shared by id with their auxiliary Worker).
+   */
+  databases?: string[];
+  /** Neighbours' public HTTP APIs for the tests, as binding name -> service (AUTH_HTTP: "auth"). */
+  http?: Record<string, string>;
+  /** Queues whose messages an event sink keeps for the tests (bound as EVENT_SINK). */
+  sinkQueues?: string[];
+  /** Extra plain bindings (test-sized limits). */
+  bindings?: Record<string, string>;
+  /** Extra Miniflare options for the runner (queue consumers...). */
+  miniflare?: Record<string, unknown>;
+  /** Extra vitest `test` options (timeouts, more include globs). */
+  test?: Record<string, unknown>;
+}
+
+/** Worker name of a service (its wrangler config's `name`). */
+function workerName(service: string): string {
+  const { name } = unstable_readConfig({ config: configOf(service) });
+  if (!name) throw new Error(`${service}'s wrangler config has no name`);
+  return name;
+}
+
+/**
+ * The vitest config of one Worker's tests: they run inside workerd with the real Workers it calls
+ * beside it, a fresh signing key, and each listed database migrated before every test file
+ * (lib/testing/setup.ts applies TEST_D1_MIGRATIONS).
+ */
+export async function workerTestConfig(options: WorkerTestOptions) {
+  const { SIGNING_KEYS, PASSWORD_PEPPER, TEST_SIGNING_JWK } = await testSecrets();
+  const databases = options.databases ?? [];
+  const bindingOf = (service: string) => (service === options.service ? "DB" : `${service.toUpperCase()}_DB`);
+  const migrations = Object.fromEntries(
+    await Promise.all(
+      databases.map(async (service) => [bindingOf(service), await migrationsOf(service)] as const),
+    ),
+  );
+  const d1Databases = Object.fromEntries(
+    databases
+      .filter((service) => service !== options.service)
+      .map((service) => [bindingOf(service), d1IdOf(service)]),
+  );
+  const workers: object[] = (options.neighbours ?? []).map((service) =>
+    service === "auth"
+      ? auxiliaryWorker("auth", { SIGNING_KEYS, PASSWORD_PEPPER })
+      : auxiliaryWorker(service),
+  );
+  if (options.sinkQueues?.length) workers.push(eventSink(options.sinkQueues));
+  const serviceBindings = Object.fromEntries(
+    Object.entries(options.http ?? {}).map(([binding, service]) => [binding, workerName(service)]),
+  );
+  const configPath = options.service === "gateway" ? "../../wrangler.toml" : "./wrangler.toml";
+  const runnerIsAuth = options.service === "auth";
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath },
+        miniflare: {
+          bindings: {
+            TEST_SIGNING_JWK,
+            TEST_D1_MIGRATIONS: migrations,
+            ...(runnerIsAuth && { SIGNING_KEYS, PASSWORD_PEPPER }),
+            ...options.bindings,
+          },
+          d1Databases,
+          ...(options.sinkQueues?.length && { kvNamespaces: { EVENT_SINK: EVENT_SINK_KV } }),
+          serviceBindings,
+          workers,
+          ...options.miniflare,
+        },
+      }),
+    ],
+    test: {
+      name: options.service,
+      include: ["test/**/*.test.ts"],
+      setupFiles: [join(ROOT, "lib/testing/setup.ts")],
+      silent: "passed-only",
+      ...options.test,
+    },
   };
 }

@@ -3,11 +3,8 @@ declare namespace Cloudflare {
   interface Env {
     /** The private test signing key, to forge tokens that are wrong in exactly one way. */
     TEST_SIGNING_JWK: string;
-    AUTH_MIGRATIONS: import("cloudflare:test").D1Migration[];
-    USERS_MIGRATIONS: import("cloudflare:test").D1Migration[];
-    SESSIONS_MIGRATIONS: import("cloudflare:test").D1Migration[];
-    POSTS_MIGRATIONS: import("cloudflare:test").D1Migration[];
-    MEDIA_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    /** Migrations per D1 binding, applied before every test file (lib/testing/setup.ts). */
+    TEST_D1_MIGRATIONS: Record<string, import("cloudflare:test").D1Migration[]>;
     /** Other services' databases, shared by id with their auxiliary Workers. */
     AUTH_DB: D1Database;
     USERS_DB: D1Database;
