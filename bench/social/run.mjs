@@ -1,0 +1,153 @@
+// bench/social: DeathStarBench's social-network workload on the socfb-Reed98 graph, through Plaza's
+// gateway on one workerd (Miniflare's API, no wrangler dev proxy): the mix 60% home timeline, 30% user
+// timeline, 10% compose post at a fixed rate, then stepped up to the highest rate it sustains.
+// See README.md. Usage: npm run bench:social [-- --quick]
+import { appendFileSync } from "node:fs";
+import { join } from "node:path";
+import { openLoopAgent } from "../lib/openloop.mjs";
+import { environment, round, writeJson } from "../lib/report.mjs";
+import { DATASET, rng } from "./dataset.mjs";
+import { isolatedTargets, measureIsolated } from "./isolated.mjs";
+import { measureBuildingBlocks, warmTimelines } from "./micro.mjs";
+import { options } from "./options.mjs";
+import { ladder, openLoopPhase, sustained } from "./phases.mjs";
+import { printReport, verdict } from "./report.mjs";
+import { prepareState } from "./state.mjs";
+import { verifyTimelines } from "./verify.mjs";
+import { buildBundles, startSocialBench } from "./workers.mjs";
+import { parseMix, socialWorkload } from "./workload.mjs";
+
+const RESULTS = join(import.meta.dirname, "results", "latest.json");
+
+async function main() {
+  const opts = options();
+  const started = performance.now();
+  const log = (line) => console.log(`[bench:social] ${line}`);
+  // The Workers' log lines are counted (the report gives lines per request) and kept only with --logs.
+  let logLines = 0;
+  const onLog = (entry) => {
+    logLines++;
+    if (opts.logs) appendFileSync(opts.logs, `${entry.message}\n`);
+  };
+  if (opts.build && !opts.bundleDir) {
+    log("bundling the Workers...");
+    await buildBundles();
+  }
+  const state = await prepareState({
+    datasetPath: DATASET,
+    maxUsers: opts.maxUsers,
+    seed: opts.seed,
+    fresh: opts.fresh,
+    disk: opts.disk,
+    bundleDir: opts.bundleDir,
+    log,
+    drainTimeoutMs: 20 * 60_000,
+  });
+  const bench = await startSocialBench({
+    build: false,
+    bundleDir: opts.bundleDir,
+    persistDir: state.workDir,
+    migrate: false,
+    signingKey: state.meta.signingKey,
+    queueBatchSize: opts.queueBatch,
+    onLog,
+  });
+  const agent = openLoopAgent(512);
+  try {
+    log(`miniflare ${bench.version}, workerd pid ${bench.pid}`);
+    const urls = {
+      gateway: bench.urls[bench.names.gateway],
+      feed: bench.urls[bench.names.feed],
+      posts: bench.urls[bench.names.posts],
+    };
+    const common = { meta: state.meta, graph: state.graph, urls };
+    const latest = socialWorkload({ ...common, random: rng(opts.seed + 1), mix: opts.mix });
+    const ranked = socialWorkload({ ...common, random: rng(opts.seed + 2), order: "ranked" });
+    const checked = await verifyTimelines({ gatewayUrl: urls.gateway, workload: latest, sample: 12 });
+    await warmTimelines(
+      bench.urls[bench.names.probe],
+      state.meta.users.map((user) => user.id),
+    );
+    log(`timelines as expected for ${checked} sampled users; all ${state.meta.users.length} opened once`);
+
+    const results = { environment: environment({ miniflare: bench.version }), options: opts };
+    results.setup = {
+      key: state.key,
+      reused: state.reused,
+      counts: state.meta.counts,
+      timings: state.meta.timings,
+    };
+    const phase = (rate, durationMs, name) =>
+      openLoopPhase({ pid: bench.pid, rate, durationMs, next: latest.mixed, agent, log, name });
+    if (opts.micro) {
+      results.building = await measureBuildingBlocks({
+        probeUrl: bench.urls[bench.names.probe],
+        pid: bench.pid,
+        meta: state.meta,
+        timelines: latest.timelines,
+        rounds: Math.max(1, opts.rounds),
+        n: opts.microCalls,
+        log,
+      });
+    }
+    if (opts.isolated) {
+      const targets = isolatedTargets({ latest, ranked });
+      results.isolated = await measureIsolated(targets, {
+        pid: bench.pid,
+        rounds: opts.rounds,
+        durationMs: opts.isolatedMs,
+        log,
+      });
+    }
+    await phase(opts.rate, opts.warmupMs, "warm-up");
+    const linesBefore = logLines;
+    results.fixed = await phase(opts.rate, opts.durationMs, `fixed ${opts.rate}/s`);
+    const answered = results.fixed.ops.all.ok + results.fixed.ops.all.failed;
+    results.fixed.logLinesPerRequest = round((logLines - linesBefore) / answered, 2);
+    results.verdict = verdict(results.fixed);
+    if (opts.readsOnly && opts.mix.compose > 0) {
+      // The same rate without composes: what the feed's fan-out (queue consumer) does to the reads.
+      const mix = parseMix(`${opts.mix.home},${opts.mix.user},0`);
+      const reads = socialWorkload({ ...common, random: rng(opts.seed + 3), mix });
+      results.readsOnly = await openLoopPhase({
+        pid: bench.pid,
+        rate: opts.rate,
+        durationMs: opts.readsOnlyMs,
+        next: reads.mixed,
+        agent,
+        log,
+        name: `reads only ${opts.rate}/s`,
+      });
+    }
+    const first = sustained(results.fixed, opts.sloMs);
+    Object.assign(results.fixed, { sustained: first.ok, reasons: first.reasons });
+    if (opts.steps) {
+      // Up from the fixed rate while it holds; down from it when the fixed rate already did not.
+      const down = !first.ok;
+      results.steps = await ladder({
+        rates: down ? opts.ratesDown.filter((r) => r < opts.rate) : opts.rates.filter((r) => r > opts.rate),
+        down,
+        stepMs: opts.stepMs,
+        budgetMs: opts.stepBudgetMs,
+        sloMs: opts.sloMs,
+        run: (rate) => phase(rate, opts.stepMs, `step ${rate}/s`),
+        log,
+      });
+      if (!down) results.steps.highest ??= opts.rate;
+    }
+    results.totalSeconds = Math.round((performance.now() - started) / 1000);
+    printReport(results);
+    const out = opts.out ?? RESULTS;
+    writeJson(out, results);
+    log(`results written to ${out} (${results.totalSeconds} s in all)`);
+  } finally {
+    agent.destroy();
+    await bench.mf.dispose();
+    state.cleanup();
+  }
+}
+
+main().catch((error) => {
+  console.error(`[bench:social] failed: ${error.stack ?? error}`);
+  process.exitCode = 1;
+});

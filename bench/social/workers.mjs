@@ -1,0 +1,112 @@
+// The Workers of the social benchmark, all in one workerd through Miniflare's API (no wrangler dev
+// proxy): the real gateway and every service it binds (auth, users, posts, media, feed, sessions),
+// plus two small inline Workers: the one the setup talks to (setup-worker.mjs) and a probe that
+// times the building blocks of a request from inside workerd (probe-worker.mjs).
+import { join } from "node:path";
+import { buildWorkers } from "../../scripts/build.mjs";
+import { newSigningKey } from "../../scripts/signing-key.mjs";
+import { applyMigrations, inlineWorker, ROOT, startWorkers, workerFromConfig } from "../lib/platform.mjs";
+import { PROBE_WORKER } from "./probe-worker.mjs";
+import { SETUP_WORKER } from "./setup-worker.mjs";
+
+const SERVICES = ["auth", "users", "posts", "media", "feed", "sessions"];
+const BUNDLES = ["gateway", ...SERVICES];
+const WITH_MIGRATIONS = ["auth", "users", "posts", "media", "sessions"];
+const configOf = (name) => join(ROOT, name === "gateway" ? "wrangler.toml" : `workers/${name}/wrangler.toml`);
+
+/** A direct socket for the default entrypoint and one for a named entrypoint (the gateway's way in). */
+const socketsFor = (entrypoint) => [
+  { host: "127.0.0.1", port: 0 },
+  { host: "127.0.0.1", port: 0, entrypoint },
+];
+
+/** Bundles the Workers into .build/<name>/index.js (scripts/build.mjs). */
+export const buildBundles = () => buildWorkers(BUNDLES);
+
+async function bundles({ build, bundleDir }) {
+  if (build && !bundleDir) return buildWorkers(BUNDLES);
+  const dir = bundleDir ?? join(ROOT, ".build");
+  return Object.fromEntries(BUNDLES.map((name) => [name, join(dir, name, "index.js")]));
+}
+
+/**
+ * Starts workerd with every Plaza Worker and the setup Worker; migrates the D1 databases if asked.
+ * @param {{ build: boolean, bundleDir?: string, queueBatchSize?: number, persistDir?: string,
+ *   signingKey?: object, migrate: boolean, onLog?: (log: object) => void }} options
+ *   queueBatchSize: the feed consumer's max_batch_size (wrangler.toml leaves it unset: Miniflare's
+ *   default is 5, production's 10); persistDir: where D1, KV and Durable Objects keep their data;
+ *   signingKey: the auth Worker's private JWK (default: a new one)
+ * @returns the platform (mf, workerd pid, a URL per Worker), `entry` (URLs of the services' named
+ *   entrypoints), the Workers' names and the auth Worker's private signing JWK
+ */
+export async function startSocialBench(options) {
+  const { build, bundleDir, queueBatchSize, persistDir, migrate, onLog } = options;
+  const scripts = await bundles({ build, bundleDir });
+  const signingKey = options.signingKey ?? (await newSigningKey());
+  const gateway = workerFromConfig(configOf("gateway"), scripts.gateway, {
+    // The /v1 routes are run_worker_first in production: without [assets] they reach the code directly.
+    assets: undefined,
+    stripCfConnectingIp: false,
+  });
+  const auth = workerFromConfig(configOf("auth"), scripts.auth, {
+    bindings: { SIGNING_KEYS: JSON.stringify([signingKey]), PASSWORD_PEPPER: "bench-pepper-not-secret" },
+  });
+  const users = workerFromConfig(configOf("users"), scripts.users, {
+    unsafeDirectSockets: socketsFor("UsersService"),
+  });
+  const posts = workerFromConfig(configOf("posts"), scripts.posts, {
+    unsafeDirectSockets: socketsFor("PostsService"),
+  });
+  const media = workerFromConfig(configOf("media"), scripts.media);
+  const sessions = workerFromConfig(configOf("sessions"), scripts.sessions);
+  const feedBase = workerFromConfig(configOf("feed"), scripts.feed);
+  const feed = {
+    ...feedBase,
+    unsafeDirectSockets: socketsFor("FeedService"),
+    queueConsumers: Object.fromEntries(
+      Object.entries(feedBase.queueConsumers ?? {}).map(([queue, consumer]) => [
+        queue,
+        queueBatchSize ? { ...consumer, maxBatchSize: queueBatchSize } : consumer,
+      ]),
+    ),
+  };
+  const setup = inlineWorker("bench-social-setup", SETUP_WORKER, {
+    serviceBindings: {
+      USERS: { name: users.name, entrypoint: "UsersService" },
+      POSTS: { name: posts.name, entrypoint: "PostsService" },
+    },
+  });
+  const probe = inlineWorker("bench-social-probe", PROBE_WORKER, {
+    serviceBindings: {
+      USERS: { name: users.name, entrypoint: "UsersService" },
+      POSTS: { name: posts.name, entrypoint: "PostsService" },
+      FEED: { name: feed.name, entrypoint: "FeedService" },
+    },
+    durableObjects: { TIMELINES: { className: "Timeline", scriptName: feed.name, useSQLite: true } },
+    kvNamespaces: { REVOKED_SESSIONS: gateway.kvNamespaces.REVOKED_SESSIONS },
+    d1Databases: { POSTS_DB: posts.d1Databases.DB, USERS_DB: users.d1Databases.DB },
+  });
+  const workers = [gateway, auth, users, posts, media, feed, sessions, setup, probe];
+  const shared = persistDir ? { resourcePersistencePath: persistDir } : {};
+  const platform = await startWorkers(workers, { onLog, shared });
+  try {
+    const byRole = { gateway, auth, users, posts, media, feed, sessions };
+    for (const name of migrate ? WITH_MIGRATIONS : []) {
+      await applyMigrations(platform.mf, byRole[name].name, join(ROOT, "migrations", name));
+    }
+    const entryUrl = async (worker, entrypoint) =>
+      (await platform.mf.unsafeGetDirectURL(worker.name, entrypoint)).href;
+    const entry = {
+      users: await entryUrl(users, "UsersService"),
+      posts: await entryUrl(posts, "PostsService"),
+      feed: await entryUrl(feed, "FeedService"),
+    };
+    const names = Object.fromEntries(
+      Object.entries({ ...byRole, setup, probe }).map(([role, w]) => [role, w.name]),
+    );
+    return { ...platform, entry, names, signingKey };
+  } catch (error) {
+    await platform.mf.dispose();
+    throw error;
+  }
+}
