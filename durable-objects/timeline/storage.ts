@@ -80,7 +80,10 @@ export class TimelineStorage {
     return added;
   }
 
+  /** Drops the oldest entries past the limit; a count first, so the usual case costs one lookup. */
   private trimEntries(): void {
+    const count = Number(this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM entries").one().n);
+    if (count <= TIMELINE_LIMITS.maxEntries) return;
     this.sql.exec(
       `DELETE FROM entries WHERE post_id IN (
          SELECT post_id FROM entries ORDER BY created_at DESC, post_id DESC LIMIT -1 OFFSET ?)`,

@@ -12,12 +12,18 @@ const UNKNOWN_AUTHOR = (id: string): Author => ({
 });
 
 /** Authors by id, asked of the users service in batches of 100 (its RPC limit). */
-export async function authorsOf(deps: Pick<PostsDeps, "users">, ids: string[]): Promise<Map<string, Author>> {
-  const unique = [...new Set(ids)];
+export async function authorsOf(
+  deps: Pick<PostsDeps, "users">,
+  ids: string[],
+  known: Author[] = [],
+): Promise<Map<string, Author>> {
+  const have = new Map(known.map((author) => [author.id, author]));
+  const unique = [...new Set(ids)].filter((id) => !have.has(id));
   const batches: string[][] = [];
   for (let i = 0; i < unique.length; i += 100) batches.push(unique.slice(i, i + 100));
   const found = (await Promise.all(batches.map((batch) => deps.users.getProfiles(batch)))).flat();
-  return new Map(found.map((author) => [author.id, author]));
+  for (const author of found) have.set(author.id, author);
+  return have;
 }
 
 /**
@@ -28,6 +34,8 @@ export async function hydratePosts(
   deps: PostsDeps,
   rows: PostRow[],
   viewerId: string | null,
+  /** Authors the caller already has (a user timeline's), not asked for again. */
+  knownAuthors: Author[] = [],
 ): Promise<Post[]> {
   const sharedIds = rows.map((row) => row.sharedPostId).filter((id): id is string => id !== null);
   const shared = new Map((await findPosts(deps.db, sharedIds)).map((row) => [row.id, row]));
@@ -36,6 +44,7 @@ export async function hydratePosts(
     authorsOf(
       deps,
       all.map((row) => row.authorId),
+      knownAuthors,
     ),
     viewerId
       ? likedAmong(

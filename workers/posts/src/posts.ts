@@ -172,5 +172,6 @@ export async function userTimeline(
   const after = cursor ? decodeCursor(KeysetCursor, cursor) : null;
   const rows = await pagePostsByAuthors(deps.db, [author.id], limit + 1, after);
   const page = pageOf(rows, limit, (row) => ({ at: row.createdAt, id: row.id }));
-  return { items: await hydratePosts(deps, page.items, viewerId), nextCursor: page.nextCursor };
+  // The author is known already: hydration need not ask the users service for them again.
+  return { items: await hydratePosts(deps, page.items, viewerId, [author]), nextCursor: page.nextCursor };
 }
