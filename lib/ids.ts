@@ -58,3 +58,9 @@ export function fromBase64url(text: string): Uint8Array {
   const binary = atob(padded + "=".repeat((4 - (padded.length % 4)) % 4));
   return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
 }
+
+/** SHA-256 of a bearer secret (refresh token, ticket), hex: such secrets are stored only hashed. */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}

@@ -1,7 +1,7 @@
 import { AppError, errorResponse } from "../../lib/errors";
 import { requestIdFrom } from "../../lib/http/trace";
-import { newId, randomToken } from "../../lib/ids";
-import { hashToken, TokenBucket } from "../../lib/realtime/limits";
+import { newId, randomToken, sha256Hex } from "../../lib/ids";
+import { TokenBucket } from "../../lib/realtime/limits";
 import { RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
 import { syncSessionIndex } from "../../workers/sessions/src/db/index-sync";
 import { WATCH_LIMITS } from "./limits";
@@ -74,7 +74,7 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
     const refusal = this.admissionRefusal(session, userId);
     if (refusal) return { ok: false, code: "forbidden", message: refusal };
     const ticket = randomToken(24);
-    this.store.saveTicket(await hashToken(ticket), userId, handle, Date.now() + WATCH_LIMITS.ticketTtlMs);
+    this.store.saveTicket(await sha256Hex(ticket), userId, handle, Date.now() + WATCH_LIMITS.ticketTtlMs);
     return { ok: true, ticket, expiresIn: WATCH_LIMITS.ticketTtlMs / 1000 };
   }
 
@@ -114,7 +114,7 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
     const session = this.store.session();
     if (!session || session.status === "ended") return refuse("not_found", "no such session");
     const now = Date.now();
-    const holder = this.store.takeTicket(await hashToken(ticket), now);
+    const holder = this.store.takeTicket(await sha256Hex(ticket), now);
     if (!holder) return refuse("unauthorized", "the ticket is unknown, used or expired");
     const refusal = this.admissionRefusal(session, holder.userId);
     if (refusal) return refuse("forbidden", refusal);

@@ -23,9 +23,3 @@ export class TokenBucket {
     return true;
   }
 }
-
-/** SHA-256 of a ticket, hex: tickets are stored hashed like any bearer secret. */
-export async function hashToken(token: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}

@@ -24,6 +24,37 @@ async function existingPost(deps: PostsDeps, id: string): Promise<PostRow> {
   return row;
 }
 
+/** Stores a new post (or share) by the actor, and the post.created event that says so. */
+async function storeNewPost(
+  deps: PostsDeps,
+  events: EventContext,
+  fields: Pick<PostRow, "text" | "media" | "sharedPostId">,
+) {
+  const row: PostRow = {
+    id: newId("pst"),
+    authorId: events.actorId,
+    ...fields,
+    likeCount: 0,
+    commentCount: 0,
+    shareCount: 0,
+    createdAt: deps.now,
+    editedAt: null,
+  };
+  await insertPost(deps.db, row);
+  const created = domainEvent(
+    "post.created",
+    {
+      postId: row.id,
+      authorId: row.authorId,
+      sharedPostId: row.sharedPostId,
+      mentions: mentionsIn(row.text),
+      createdAt: row.createdAt,
+    },
+    events,
+  );
+  return { row, created };
+}
+
 async function one(deps: PostsDeps, row: PostRow, viewerId: string | null): Promise<Post> {
   const [post] = await hydratePosts(deps, [row], viewerId);
   if (!post) throw new AppError("internal", "a post did not hydrate", { cause: row.id });
@@ -53,27 +84,9 @@ export async function createPost(
   input: { text: string; mediaIds?: string[] | undefined },
 ): Promise<Post> {
   const authorId = events.actorId;
-  const row: PostRow = {
-    id: newId("pst"),
-    authorId,
-    text: input.text,
-    media: await attachableMedia(deps, authorId, input.mediaIds ?? []),
-    sharedPostId: null,
-    likeCount: 0,
-    commentCount: 0,
-    shareCount: 0,
-    createdAt: deps.now,
-    editedAt: null,
-  };
-  await insertPost(deps.db, row);
-  const data = {
-    postId: row.id,
-    authorId,
-    sharedPostId: null,
-    mentions: mentionsIn(row.text),
-    createdAt: row.createdAt,
-  };
-  await deps.publish([domainEvent("post.created", data, events)]);
+  const media = await attachableMedia(deps, authorId, input.mediaIds ?? []);
+  const { row, created } = await storeNewPost(deps, events, { text: input.text, media, sharedPostId: null });
+  await deps.publish([created]);
   return one(deps, row, authorId);
 }
 
@@ -106,31 +119,13 @@ export async function sharePost(
 ): Promise<Post> {
   const target = await existingPost(deps, id);
   const original = target.sharedPostId ? await existingPost(deps, target.sharedPostId) : target;
-  const row: PostRow = {
-    id: newId("pst"),
-    authorId: events.actorId,
+  const { row, created } = await storeNewPost(deps, events, {
     text: text ?? "",
     media: [],
     sharedPostId: original.id,
-    likeCount: 0,
-    commentCount: 0,
-    shareCount: 0,
-    createdAt: deps.now,
-    editedAt: null,
-  };
-  await insertPost(deps.db, row);
+  });
   await deps.publish([
-    domainEvent(
-      "post.created",
-      {
-        postId: row.id,
-        authorId: row.authorId,
-        sharedPostId: original.id,
-        mentions: mentionsIn(row.text),
-        createdAt: row.createdAt,
-      },
-      events,
-    ),
+    created,
     domainEvent(
       "post.shared",
       {
