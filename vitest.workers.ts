@@ -14,6 +14,9 @@ const CONFIGS: Record<string, string> = {
   posts: join(ROOT, "workers/posts/wrangler.toml"),
   media: join(ROOT, "workers/media/wrangler.toml"),
   feed: join(ROOT, "workers/feed/wrangler.toml"),
+  messaging: join(ROOT, "workers/messaging/wrangler.toml"),
+  notifications: join(ROOT, "workers/notifications/wrangler.toml"),
+  calls: join(ROOT, "workers/calls/wrangler.toml"),
 };
 
 export function configOf(service: string): string {

@@ -34,6 +34,31 @@ export const EVENT_DATA = {
     originalAuthorId: UserId,
     userId: UserId,
   }),
+  /** A chat message was stored; recipients are the conversation's other members. */
+  "message.sent": z.strictObject({
+    conversationId: z.string().min(1).max(64),
+    messageId: z.string().min(1).max(64),
+    senderId: UserId,
+    recipientIds: z.array(UserId).max(99),
+    /** The start of the text, for notifications (never the whole message). */
+    preview: z.string().max(280),
+  }),
+  /** The host of a watch session invited someone (the data carries what the invitee needs to join). */
+  "session.invited": z.strictObject({
+    sessionId: z.string().min(1).max(64),
+    inviteeId: UserId,
+    title: z.string().max(120),
+    inviteCode: z.string().max(64),
+  }),
+  /** Someone invited another user into a video call. */
+  "call.invited": z.strictObject({
+    callId: z.string().min(1).max(64),
+    inviteeId: UserId,
+    title: z.string().max(120).nullable(),
+    inviteCode: z.string().max(64),
+  }),
+  /** A password changed (the account is told by email). */
+  "account.password_changed": z.strictObject({ userId: UserId }),
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA;
@@ -58,6 +83,10 @@ export const DomainEvent = z.discriminatedUnion("type", [
   envelope("comment.created"),
   envelope("post.liked"),
   envelope("post.shared"),
+  envelope("message.sent"),
+  envelope("session.invited"),
+  envelope("call.invited"),
+  envelope("account.password_changed"),
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
 export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;

@@ -5,7 +5,17 @@ import { workerTestConfig } from "../../vitest.workers.ts";
 export default defineConfig(() =>
   workerTestConfig({
     service: "gateway",
-    neighbours: ["auth", "users", "sessions", "posts", "media", "feed"],
+    neighbours: [
+      "auth",
+      "users",
+      "sessions",
+      "posts",
+      "media",
+      "feed",
+      "messaging",
+      "notifications",
+      "calls",
+    ],
     databases: ["auth", "users", "sessions", "posts", "media"],
   }),
 );

@@ -17,6 +17,9 @@ export function servicesOf(env: GatewayEnv) {
     posts: env.POSTS,
     media: env.MEDIA,
     feed: env.FEED,
+    messaging: env.MESSAGING,
+    notifications: env.NOTIFICATIONS,
+    calls: env.CALLS,
   } satisfies Record<string, ServiceBinding>;
 }
 
@@ -40,4 +43,13 @@ export const ROUTES: readonly { path: string; service: ServiceName }[] = [
   { path: "/v1/feed", service: "feed" },
   { path: "/v1/sessions", service: "sessions" },
   { path: "/v1/sessions/*", service: "sessions" },
+  { path: "/v1/conversations", service: "messaging" },
+  { path: "/v1/conversations/*", service: "messaging" },
+  // The caller's live channel (UserChannel) is hosted by notifications.
+  { path: "/v1/me/*", service: "notifications" },
+  { path: "/v1/notifications", service: "notifications" },
+  { path: "/v1/notifications/*", service: "notifications" },
+  { path: "/v1/push/*", service: "notifications" },
+  { path: "/v1/calls", service: "calls" },
+  { path: "/v1/calls/*", service: "calls" },
 ];

@@ -70,7 +70,17 @@ describe("GET /health", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: "ok",
-      services: { auth: "ok", users: "ok", sessions: "ok", posts: "ok", media: "ok", feed: "ok" },
+      services: {
+        auth: "ok",
+        users: "ok",
+        sessions: "ok",
+        posts: "ok",
+        media: "ok",
+        feed: "ok",
+        messaging: "ok",
+        notifications: "ok",
+        calls: "ok",
+      },
     });
   });
 });

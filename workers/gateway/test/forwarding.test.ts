@@ -96,7 +96,17 @@ describe("GET /health when a service is down", () => {
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
       status: "degraded",
-      services: { auth: "ok", users: "unavailable", sessions: "ok", posts: "ok", media: "ok", feed: "ok" },
+      services: {
+        auth: "ok",
+        users: "unavailable",
+        sessions: "ok",
+        posts: "ok",
+        media: "ok",
+        feed: "ok",
+        messaging: "ok",
+        notifications: "ok",
+        calls: "ok",
+      },
     });
   });
 });

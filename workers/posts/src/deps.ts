@@ -13,7 +13,7 @@ export interface PostsDeps {
 
 /** The queues of every service that consumes the posts service's events. */
 export function eventQueues(env: PostsEnv): Queue[] {
-  return [env.FEED_EVENTS];
+  return [env.FEED_EVENTS, env.NOTIFICATION_EVENTS];
 }
 
 export function postsDeps(env: PostsEnv): PostsDeps {

@@ -5,7 +5,7 @@ import type { FollowDeps } from "./follows";
 
 /** The queues of every service that consumes the users service's events. */
 export function eventQueues(env: UsersEnv): Queue[] {
-  return [env.FEED_EVENTS];
+  return [env.FEED_EVENTS, env.NOTIFICATION_EVENTS];
 }
 
 export function followDeps(c: Context<{ Bindings: UsersEnv }>): FollowDeps {

@@ -1,0 +1,20 @@
+import { ServiceEntrypoint } from "../../../lib/service";
+import { createCallsApp } from "./app";
+
+export { CallRoom } from "../../../durable-objects/call-room/call-room";
+
+const app = createCallsApp();
+
+/** The public HTTP entry (requests that do not come through the gateway check their own tokens). */
+export default { fetch: app.fetch } satisfies ExportedHandler<CallsEnv>;
+
+/** The gateway's entry, and RPC for other services. */
+export class CallsService extends ServiceEntrypoint<CallsEnv> {
+  protected readonly app = app;
+  protected readonly serviceName = "calls";
+
+  override async ping(): Promise<"ok"> {
+    await this.env.DB.prepare("SELECT 1").first();
+    return "ok";
+  }
+}
