@@ -1,12 +1,39 @@
-import { ServiceEntrypoint } from "../../../lib/service";
+import { consumeEvents } from "../../../lib/events/consume";
+import { LiveEvent, type PublishResult } from "../../../lib/events/live";
+import { describeError, log } from "../../../lib/logging";
+import { parseRpcArgument as parse, ServiceEntrypoint } from "../../../lib/service";
 import { createNotificationsApp } from "./app";
+import { channelOf, notificationDeps } from "./deps";
+import { handleNotificationEvent } from "./notify";
+import { collectExpoReceipts } from "./receipts";
+import { UserId } from "./schemas";
 
 export { UserChannel } from "../../../durable-objects/user-channel/user-channel";
 
 const app = createNotificationsApp();
 
+/** Domain events from plaza-notification-events: each one validated, then notified (once). */
+async function queue(batch: MessageBatch<unknown>, env: NotificationsEnv): Promise<void> {
+  await consumeEvents(batch, {
+    consumer: "notifications",
+    deadLetters: env.DEAD_LETTERS,
+    handle: (event) => handleNotificationEvent(notificationDeps(env), event),
+  });
+}
+
+/** The cron trigger: Expo push receipts of messages sent long enough ago. */
+async function scheduled(_controller: ScheduledController, env: NotificationsEnv): Promise<void> {
+  try {
+    const result = await collectExpoReceipts(notificationDeps(env));
+    if (result.checked > 0) log("info", "expo receipts collected", result);
+  } catch (error) {
+    // The tickets stay; the next run asks again.
+    log("warn", "expo receipts not collected", describeError(error));
+  }
+}
+
 /** The public HTTP entry (requests that do not come through the gateway check their own tokens). */
-export default { fetch: app.fetch } satisfies ExportedHandler<NotificationsEnv>;
+export default { fetch: app.fetch, queue, scheduled } satisfies ExportedHandler<NotificationsEnv>;
 
 /** The gateway's entry, and RPC for other services. */
 export class NotificationsService extends ServiceEntrypoint<NotificationsEnv> {
@@ -16,5 +43,15 @@ export class NotificationsService extends ServiceEntrypoint<NotificationsEnv> {
   override async ping(): Promise<"ok"> {
     await this.env.DB.prepare("SELECT 1").first();
     return "ok";
+  }
+
+  /**
+   * Pushes an event to every socket the user has open on their live channel, and says how many it
+   * reached (0: offline; the caller keeps what must not be lost, this is the fast path).
+   */
+  async publish(userId: string, event: LiveEvent): Promise<PublishResult> {
+    const user = parse(UserId, userId);
+    const live = parse(LiveEvent, event);
+    return channelOf(notificationDeps(this.env), user).publish(live);
   }
 }
