@@ -1,5 +1,7 @@
 import { isUniqueViolation } from "../../../lib/db";
 import { AppError } from "../../../lib/errors";
+import type { DomainEvent } from "../../../lib/events/catalog";
+import { domainEvent } from "../../../lib/events/publish";
 import { newId } from "../../../lib/ids";
 import { log } from "../../../lib/logging";
 import {
@@ -27,6 +29,8 @@ import {
 export interface AccountDeps extends SessionDeps {
   users: AuthEnv["USERS"];
   pepper: string;
+  /** Sends domain events to the services that consume them (after the change is stored). */
+  publish(events: DomainEvent[]): Promise<void>;
 }
 
 export interface SignedIn extends TokenPair {
@@ -144,6 +148,7 @@ export async function changePassword(
   userId: string,
   sessionId: string,
   input: { currentPassword: string; newPassword: string },
+  traceparent: string,
 ): Promise<void> {
   const account = await findAccountById(deps.db, userId);
   if (!account) throw new AppError("not_found", "no such account");
@@ -151,4 +156,12 @@ export async function changePassword(
   if (!check.matches) throw new AppError("forbidden", "the current password is wrong");
   await setPasswordHash(deps.db, userId, await hashPassword(input.newPassword, deps.pepper), deps.now);
   await revokeOtherSessions(deps, userId, sessionId, "password_changed");
+  // The account is told by email (the notifications service), in case it was not its owner.
+  await deps.publish([domainEvent("account.password_changed", { userId }, { actorId: userId, traceparent })]);
+}
+
+/** The email of an active account, for notices to its owner; null when there is none. */
+export async function emailOf(deps: Pick<AccountDeps, "db">, userId: string): Promise<string | null> {
+  const account = await findAccountById(deps.db, userId);
+  return account?.status === "active" ? account.email : null;
 }

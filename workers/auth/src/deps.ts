@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { type Authenticator, createAuthenticator, verifierFor } from "../../../lib/auth/authenticator";
+import { publishEvents } from "../../../lib/events/publish";
 import type { AccountDeps } from "./accounts";
 import { authDb } from "./db/client";
 import { isSessionLive } from "./db/sessions";
@@ -14,6 +15,7 @@ export async function accountDeps(env: AuthEnv): Promise<AccountDeps> {
     revoked: env.REVOKED_SESSIONS,
     users: env.USERS,
     pepper: env.PASSWORD_PEPPER,
+    publish: (events) => publishEvents([env.NOTIFICATION_EVENTS], events),
     now: Date.now(),
   };
 }

@@ -1,6 +1,9 @@
 import type { JSONWebKeySet } from "jose";
-import { ServiceEntrypoint } from "../../../lib/service";
+import { z } from "zod";
+import { parseRpcArgument, ServiceEntrypoint } from "../../../lib/service";
+import { emailOf } from "./accounts";
 import { createAuthApp } from "./app";
+import { authDb } from "./db/client";
 import { signingKeys } from "./signing-keys";
 
 const app = createAuthApp();
@@ -23,5 +26,10 @@ export class AuthService extends ServiceEntrypoint<AuthEnv> {
   /** The public keys that verify access tokens (what /.well-known/jwks.json serves). */
   async jwks(): Promise<JSONWebKeySet> {
     return (await signingKeys(this.env.SIGNING_KEYS)).jwks();
+  }
+
+  /** The email address of an account, for notices to its owner (notifications); null when none. */
+  async emailOf(userId: string): Promise<string | null> {
+    return emailOf({ db: authDb(this.env.DB) }, parseRpcArgument(z.string().min(1).max(64), userId));
   }
 }

@@ -52,7 +52,13 @@ export const sessionRoutes = createRouter<AuthEnv>()
     }),
     async (c) => {
       const { userId, sessionId } = c.var.principal;
-      await changePassword(await accountDeps(c.env), userId, sessionId, c.req.valid("json"));
+      await changePassword(
+        await accountDeps(c.env),
+        userId,
+        sessionId,
+        c.req.valid("json"),
+        c.get("traceparent"),
+      );
       return c.body(null, 204);
     },
   );
