@@ -1,5 +1,6 @@
 import { createApp } from "../../../lib/app";
 import { remoteAuthenticator } from "../../../lib/auth/authenticator";
+import { inviteRoutes } from "./routes/invites";
 import { liveRoutes } from "./routes/live";
 import { sessionRoutes } from "./routes/sessions";
 
@@ -11,5 +12,6 @@ export function createSessionsApp() {
   });
   app.route("/v1/sessions", sessionRoutes);
   app.route("/v1/sessions", liveRoutes);
+  app.route("/v1/sessions", inviteRoutes);
   return app;
 }

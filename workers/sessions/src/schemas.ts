@@ -78,3 +78,20 @@ export const ChatMessage = z
 export const MessagePage = z
   .object({ items: z.array(ChatMessage), nextCursor: z.string().nullable() })
   .openapi("MessagePage", { description: "Newest first; nextCursor is the `before` of the next page" });
+
+export const InviteRequest = z
+  .strictObject({
+    handles: z
+      .array(z.string().regex(/^@?[A-Za-z0-9_]{3,30}$/, "a handle"))
+      .min(1)
+      .max(20)
+      .openapi({ example: ["ada_l", "grace"] }),
+  })
+  .openapi("SessionInvite");
+
+export const InviteResult = z
+  .object({
+    invited: z.array(z.object({ id: z.string(), handle: z.string() })),
+    unknown: z.array(z.string()),
+  })
+  .openapi("SessionInviteResult");
