@@ -1,4 +1,443 @@
-import { DurableObject } from "cloudflare:workers";
+import { AppError, errorResponse } from "../../lib/errors";
+import { requestIdFrom } from "../../lib/http/trace";
+import { newId, randomToken, sha256Hex } from "../../lib/ids";
+import { TokenBucket } from "../../lib/realtime/limits";
+import { RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
+import { syncConversationIndex } from "../../workers/messaging/src/db/index-sync";
+import { offlineDelivery } from "./delivery";
+import { CHAT_LIMITS } from "./limits";
+import {
+  CLOSE,
+  ClientFrame,
+  type DurableFrame,
+  MAX_FRAME_BYTES,
+  type Member,
+  type ServerFrame,
+  SUBPROTOCOL,
+} from "./protocol";
+import type {
+  ConversationInit,
+  HistoryRequest,
+  HistoryResult,
+  LeaveResult,
+  MembersResult,
+  NewMember,
+  Refusal,
+  RoomView,
+  TicketResult,
+  ViewResult,
+} from "./rpc";
+import { ChatStorage, type ConversationRecord, publicMessage, type StoredMessage } from "./storage";
 
-/** Scaffold: the ChatRoom Durable Object (being built). */
-export class ChatRoom extends DurableObject<MessagingEnv> {}
+type ChatSocket = SocketState;
+
+/**
+ * One conversation: its members, its messages (in SQLite, each with the room's seq) and every
+ * member's WebSockets, held through hibernation. Everything that matters is in SQLite and socket
+ * attachments; what is kept in memory (the seq, members, who is connected, rate buckets) is a
+ * cache rebuilt after an eviction.
+ */
+export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> {
+  protected readonly frames = ClientFrame;
+  protected readonly limits = { maxFrameBytes: MAX_FRAME_BYTES, idleTimeoutMs: CHAT_LIMITS.idleTimeoutMs };
+  protected readonly closeCodes = CLOSE;
+  protected readonly store: ChatStorage;
+  protected sendLimit = new TokenBucket(CHAT_LIMITS.send.burst, CHAT_LIMITS.send.perSecond);
+  protected updateLimit = new TokenBucket(CHAT_LIMITS.updates.burst, CHAT_LIMITS.updates.perSecond);
+  protected typingLimit = new TokenBucket(CHAT_LIMITS.typing.burst, CHAT_LIMITS.typing.perSecond);
+  private seq: number | null = null;
+  private cachedConversation: ConversationRecord | null | undefined;
+  private cachedMembers: Map<string, Member> | null = null;
+  /** Users with an open socket here; dropped whenever a socket joins or leaves. */
+  private cachedConnected: Set<string> | null = null;
+  /** An index sync is already due (set once per wake, so a message costs no alarm lookup). */
+  private syncDue = false;
+
+  constructor(ctx: DurableObjectState, env: MessagingEnv) {
+    super(ctx, env);
+    this.store = new ChatStorage(ctx.storage.sql);
+  }
+
+  // ---- RPC from the messaging Worker ----
+
+  /**
+   * Creates the room, or (when it exists) adds back any of these members who left: creating a
+   * direct conversation again returns the same one, with both people in it.
+   */
+  async initialize(init: ConversationInit): Promise<void> {
+    const existed = this.conversation() !== null;
+    this.store.createConversation({
+      id: init.id,
+      kind: init.kind,
+      title: init.title,
+      creatorId: init.creatorId,
+      createdAt: init.createdAt,
+    });
+    this.cachedConversation = undefined;
+    const added = this.store.addMembers(init.members, Date.now(), this.currentSeq());
+    this.cachedMembers = null;
+    if (existed && added.length > 0) await this.membershipChanged();
+  }
+
+  async view({ userId }: { userId: string }): Promise<ViewResult> {
+    const refusal = this.memberRefusal(userId);
+    if (refusal) return refusal;
+    return { ok: true, ...this.roomView(userId) };
+  }
+
+  async issueTicket({ userId }: { userId: string }): Promise<TicketResult> {
+    const refusal = this.memberRefusal(userId);
+    if (refusal) return refusal;
+    const ticket = randomToken(24);
+    this.store.saveTicket(await sha256Hex(ticket), userId, Date.now() + CHAT_LIMITS.ticketTtlMs);
+    return { ok: true, ticket, expiresIn: CHAT_LIMITS.ticketTtlMs / 1000 };
+  }
+
+  async history({ userId, beforeSeq, limit }: HistoryRequest): Promise<HistoryResult> {
+    const refusal = this.memberRefusal(userId);
+    if (refusal) return refusal;
+    return { ok: true, messages: this.store.history(limit, beforeSeq) };
+  }
+
+  /** A member adds people to a group (up to CHAT_LIMITS.maxMembers in all). */
+  async addMembers({ by, members }: { by: string; members: NewMember[] }): Promise<MembersResult> {
+    const refusal = this.memberRefusal(by);
+    if (refusal) return refusal;
+    const conversation = this.requireConversation();
+    if (conversation.kind === "direct") {
+      return refused("conflict", "a direct conversation has two members; start a group instead");
+    }
+    const present = this.memberMap();
+    const newcomers = members.filter((m) => !present.has(m.userId));
+    if (present.size + newcomers.length > CHAT_LIMITS.maxMembers) {
+      return refused("conflict", `a conversation has at most ${CHAT_LIMITS.maxMembers} members`);
+    }
+    const added = this.store.addMembers(newcomers, Date.now(), this.currentSeq());
+    this.cachedMembers = null;
+    if (added.length > 0) await this.membershipChanged();
+    return { ok: true, added, ...this.roomView(by) };
+  }
+
+  /** A member leaves, or the creator of a group removes someone: their sockets close at once. */
+  async removeMember({ by, userId }: { by: string; userId: string }): Promise<LeaveResult> {
+    const refusal = this.memberRefusal(by);
+    if (refusal) return refusal;
+    const conversation = this.requireConversation();
+    if (by !== userId && by !== conversation.creatorId) {
+      return refused("forbidden", "only the creator can remove others");
+    }
+    if (!this.store.removeMember(userId)) return refused("not_found", "no such member");
+    this.cachedMembers = null;
+    for (const ws of this.ctx.getWebSockets(userId)) ws.close(CLOSE.removed.code, CLOSE.removed.reason);
+    this.cachedConnected = null;
+    await this.membershipChanged();
+    return { ok: true };
+  }
+
+  // ---- WebSocket upgrade ----
+
+  override async fetch(request: Request): Promise<Response> {
+    const requestId = requestIdFrom(request.headers.get("x-request-id"));
+    const refuse = (code: AppError["code"], message: string) =>
+      errorResponse(new AppError(code, message), requestId);
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return refuse("bad_request", "this endpoint takes a WebSocket upgrade");
+    }
+    const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
+    if (!offered.includes(SUBPROTOCOL)) return refuse("bad_request", `offer the ${SUBPROTOCOL} subprotocol`);
+    const ticket = offered.find((p) => p.startsWith("ticket."))?.slice("ticket.".length);
+    if (!ticket) return refuse("unauthorized", "offer a ticket as the subprotocol ticket.<ticket>");
+
+    const conversation = this.conversation();
+    if (!conversation) return refuse("not_found", "no such conversation");
+    const now = Date.now();
+    const userId = this.store.takeTicket(await sha256Hex(ticket), now);
+    if (!userId) return refuse("unauthorized", "the ticket is unknown, used or expired");
+    const member = this.memberMap().get(userId);
+    if (!member) return refuse("forbidden", "you are not a member of this conversation");
+    if (this.ctx.getWebSockets(userId).length >= CHAT_LIMITS.maxSocketsPerUser) {
+      return refuse("rate_limited", "too many connections to this conversation");
+    }
+
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [userId]);
+    server.serializeAttachment({ userId, joinedAt: now, lastSeen: now } satisfies ChatSocket);
+    this.cachedConnected = null;
+    this.send(server, {
+      type: "welcome",
+      you: { userId, readSeq: member.readSeq },
+      conversation: viewOf(conversation),
+      members: [...this.memberMap().values()],
+      seq: this.currentSeq(),
+      serverTime: now,
+    } satisfies ServerFrame);
+    await this.scheduleAlarm(now + CHAT_LIMITS.sweepEveryMs);
+    return new Response(null, {
+      status: 101,
+      webSocket: client,
+      headers: { "sec-websocket-protocol": SUBPROTOCOL },
+    });
+  }
+
+  // ---- Frames ----
+
+  protected async onFrame(ws: WebSocket, frame: ClientFrame, state: ChatSocket): Promise<void> {
+    const member = this.memberMap().get(state.userId);
+    if (!member) {
+      // Removed meanwhile (its sockets are being closed): nothing more from it.
+      ws.close(CLOSE.removed.code, CLOSE.removed.reason);
+      return;
+    }
+    const now = Date.now();
+    switch (frame.type) {
+      case "ping":
+        this.send(ws, { type: "pong", t: frame.t, serverTime: now } satisfies ServerFrame);
+        return;
+      case "send":
+        await this.sendMessage(ws, state.userId, frame.text, frame.nonce, now);
+        return;
+      case "edit": {
+        this.takeUpdate(state.userId, now, "edit");
+        const message = this.ownMessage(frame.id, state.userId, "edit");
+        this.store.editMessage(message.id, frame.text, now);
+        this.durable({
+          type: "edited",
+          id: message.id,
+          text: frame.text,
+          editedAt: now,
+          seq: this.takeSeq(),
+        });
+        await this.indexChanged(now);
+        return;
+      }
+      case "delete": {
+        this.takeUpdate(state.userId, now, "delete");
+        const message = this.ownMessage(frame.id, state.userId, "delete");
+        this.store.deleteMessage(message.id);
+        this.durable({ type: "deleted", id: message.id, seq: this.takeSeq() });
+        await this.indexChanged(now);
+        return;
+      }
+      case "read": {
+        const current = this.currentSeq();
+        if (frame.upTo > current) {
+          throw new RoomError("bad_frame", `upTo is past the room's last seq (${current})`, "read");
+        }
+        if (frame.upTo <= member.readSeq) return;
+        this.takeUpdate(state.userId, now, "read");
+        this.store.setReadSeq(state.userId, frame.upTo);
+        member.readSeq = frame.upTo;
+        this.durable({ type: "read", userId: state.userId, upTo: frame.upTo, seq: this.takeSeq() });
+        await this.indexChanged(now);
+        return;
+      }
+      case "typing":
+        if (!this.typingLimit.take(state.userId, now)) {
+          throw new RoomError("rate_limited", "typing is sent at most every 2 s", "typing");
+        }
+        this.broadcast(
+          { type: "typing", userId: state.userId, seq: this.currentSeq() } satisfies ServerFrame,
+          ws,
+        );
+        return;
+      case "resume":
+        this.resume(ws, frame.afterSeq);
+        return;
+    }
+  }
+
+  /**
+   * Stores the message (its seq with it), then acknowledges it to the sender and broadcasts it to
+   * every other socket. Members who are not here are reached through their live channel now and
+   * by a message.sent event from the next index sync.
+   */
+  private async sendMessage(ws: WebSocket, senderId: string, text: string, nonce: string, now: number) {
+    if (!this.sendLimit.take(senderId, now)) {
+      throw new RoomError("rate_limited", "you are sending messages too fast", "send");
+    }
+    const seq = this.currentSeq() + 1;
+    const candidate: StoredMessage = { id: newId("msg"), senderId, text, createdAt: now, seq, nonce };
+    const { message, created } = this.store.addMessage(candidate);
+    if (!created) {
+      // A retried send: the first one was stored; acknowledge that one again.
+      this.send(ws, { type: "ack", nonce, id: message.id, seq: message.seq } satisfies ServerFrame);
+      return;
+    }
+    this.seq = seq;
+    this.send(ws, { type: "ack", nonce, id: message.id, seq } satisfies ServerFrame);
+    this.broadcast({ type: "message", message: publicMessage(message), seq } satisfies ServerFrame, ws);
+
+    const away = this.awayMembers(senderId);
+    if (away.length > 0) {
+      const conversationId = this.requireConversation().id;
+      this.ctx.waitUntil(offlineDelivery.live(this.env.NOTIFICATIONS, conversationId, message, away));
+    }
+    await this.indexChanged(now);
+  }
+
+  /** Replays durable frames after `afterSeq` (at most maxReplay), then says where it stopped. */
+  private resume(ws: WebSocket, afterSeq: number): void {
+    const current = this.currentSeq();
+    if (afterSeq > current) {
+      throw new RoomError("bad_frame", `afterSeq is past the room's last seq (${current})`, "resume");
+    }
+    const frames = this.store.framesAfter(afterSeq, CHAT_LIMITS.maxReplay);
+    for (const frame of frames) this.send(ws, frame);
+    const last = frames.at(-1)?.seq ?? current;
+    this.send(ws, {
+      type: "resumed",
+      afterSeq,
+      seq: last,
+      complete: frames.length < CHAT_LIMITS.maxReplay || last >= current,
+    } satisfies ServerFrame);
+  }
+
+  // ---- Departures and the alarm ----
+
+  protected onLeave(): void {
+    this.cachedConnected = null;
+  }
+
+  /** Closes idle sockets, brings the conversations index up to date and tells offline members. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.syncDue = false;
+    const conversation = this.conversation();
+    if (!conversation) return;
+    await this.sweepIdle(now, CLOSE.timedOut);
+    const seq = this.currentSeq();
+    const synced = this.store.syncedSeq();
+    if (seq > synced) {
+      await syncConversationIndex(this.env.DB, {
+        conversationId: conversation.id,
+        activityAt: this.store.lastMessage()?.createdAt ?? conversation.createdAt,
+        lastMessage: this.store.lastMessage(),
+        members: this.store.unreadCounts(),
+      });
+      const events = this.store
+        .messagesBetween(synced, seq)
+        .map((message) => ({ message, recipients: this.unreadAwayFrom(message) }))
+        .filter(({ recipients }) => recipients.length > 0)
+        .map(({ message, recipients }) => offlineDelivery.event(conversation.id, message, recipients));
+      // Throwing here leaves synced_seq behind: the runtime retries the alarm and the events go
+      // again with the same ids (consumers are idempotent on them).
+      await offlineDelivery.publish(this.env.NOTIFICATION_EVENTS, events);
+      this.store.saveSyncedSeq(seq);
+    }
+    if (this.sockets().length > 0) await this.scheduleAlarm(now + CHAT_LIMITS.sweepEveryMs);
+  }
+
+  private async indexChanged(now: number): Promise<void> {
+    if (this.syncDue) return;
+    await this.scheduleAlarm(now + CHAT_LIMITS.indexSyncDelayMs);
+    this.syncDue = true;
+  }
+
+  private async scheduleAlarm(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  // ---- State helpers ----
+
+  private conversation(): ConversationRecord | null {
+    if (this.cachedConversation === undefined) this.cachedConversation = this.store.conversation();
+    return this.cachedConversation;
+  }
+
+  private requireConversation(): ConversationRecord {
+    const conversation = this.conversation();
+    if (!conversation) throw new RoomError("not_found", "no such conversation");
+    return conversation;
+  }
+
+  private memberMap(): Map<string, Member> {
+    if (!this.cachedMembers) this.cachedMembers = new Map(this.store.members().map((m) => [m.userId, m]));
+    return this.cachedMembers;
+  }
+
+  private memberRefusal(userId: string): Refusal | null {
+    if (!this.conversation()) return refused("not_found", "no such conversation");
+    if (!this.memberMap().has(userId))
+      return refused("forbidden", "you are not a member of this conversation");
+    return null;
+  }
+
+  private connectedUsers(): Set<string> {
+    if (!this.cachedConnected)
+      this.cachedConnected = new Set(this.sockets().map(({ state }) => state.userId));
+    return this.cachedConnected;
+  }
+
+  /** Members other than the sender with no socket in this room now. */
+  private awayMembers(senderId: string): string[] {
+    const connected = this.connectedUsers();
+    const away: string[] = [];
+    for (const userId of this.memberMap().keys()) {
+      if (userId !== senderId && !connected.has(userId)) away.push(userId);
+    }
+    return away;
+  }
+
+  /** Who should hear of a message from outside the room: away now, and not read it. */
+  private unreadAwayFrom(message: StoredMessage): string[] {
+    const connected = this.connectedUsers();
+    return [...this.memberMap().values()]
+      .filter((m) => m.userId !== message.senderId && !connected.has(m.userId) && m.readSeq < message.seq)
+      .map((m) => m.userId);
+  }
+
+  private roomView(userId: string): RoomView {
+    const readSeq = this.memberMap().get(userId)?.readSeq ?? this.currentSeq();
+    return {
+      conversation: viewOf(this.requireConversation()),
+      members: [...this.memberMap().values()],
+      seq: this.currentSeq(),
+      unread: this.store.unreadFor(userId, readSeq),
+    };
+  }
+
+  private ownMessage(id: string, userId: string, frame: "edit" | "delete"): StoredMessage {
+    const message = this.store.message(id);
+    if (!message || message.deleted) throw new RoomError("not_found", "no such message", frame);
+    if (message.senderId !== userId)
+      throw new RoomError("forbidden", "only its sender can change a message", frame);
+    return message;
+  }
+
+  private takeUpdate(userId: string, now: number, frame: "edit" | "delete" | "read"): void {
+    if (!this.updateLimit.take(userId, now))
+      throw new RoomError("rate_limited", "too many changes at once", frame);
+  }
+
+  /** Tells everyone who is in the conversation now (a durable frame), and the index soon after. */
+  private async membershipChanged(): Promise<void> {
+    this.durable({ type: "members", members: [...this.memberMap().values()], seq: this.takeSeq() });
+    await this.indexChanged(Date.now());
+  }
+
+  /** Logs a durable frame (for resume) and sends it to every socket. */
+  private durable(frame: DurableFrame): void {
+    this.store.logFrame(frame);
+    this.broadcast(frame);
+  }
+
+  private currentSeq(): number {
+    if (this.seq === null) this.seq = this.store.lastSeq();
+    return this.seq;
+  }
+
+  private takeSeq(): number {
+    this.seq = this.currentSeq() + 1;
+    return this.seq;
+  }
+}
+
+function refused(code: Refusal["code"], message: string): Refusal {
+  return { ok: false, code, message };
+}
+
+function viewOf(conversation: ConversationRecord) {
+  const { id, kind, title, creatorId } = conversation;
+  return { id, kind, title, creatorId };
+}
