@@ -6,7 +6,8 @@ export const Ticket = z
   .object({ ticket: z.string(), expiresIn: z.number().int().openapi({ example: 30 }) })
   .openapi("ChannelTicket");
 
-export const NotificationView = Notification.openapi("Notification");
+/** (Defined with the live event it travels in; shown unnamed in the OpenAPI document.) */
+export const NotificationView = Notification;
 
 export const NotificationPage = z
   .object({
