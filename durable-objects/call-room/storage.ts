@@ -8,7 +8,7 @@ const MIGRATIONS = [
   `CREATE TABLE call (
      id TEXT PRIMARY KEY, title TEXT, creator_id TEXT NOT NULL, host_id TEXT NOT NULL,
      mode TEXT NOT NULL, max_members INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'live',
-     created_at INTEGER NOT NULL, started_at INTEGER, empty_since INTEGER NOT NULL,
+     created_at INTEGER NOT NULL, started_at INTEGER, empty_since INTEGER,
      peak_members INTEGER NOT NULL DEFAULT 0, ended_at INTEGER, end_reason TEXT
    );
    CREATE TABLE invited (user_id TEXT PRIMARY KEY);
