@@ -1,0 +1,165 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { EventOf } from "../../../lib/events/catalog";
+import { receivedEvents } from "../../../lib/testing/events";
+import { errorOf } from "../../../lib/testing/http";
+import { connect, createConversation, get, myConversations, newAccount, roomStub, say } from "./worker";
+
+type MessageSent = EventOf<"message.sent">;
+
+function sentEvents(conversationId: string, atLeast = 1, timeoutMs = 3000) {
+  return receivedEvents(
+    env.EVENT_SINK,
+    env.TEST_EVENTS_QUEUE,
+    (event) => event.type === "message.sent" && event.data.conversationId === conversationId,
+    { atLeast, timeoutMs },
+  ) as Promise<MessageSent[]>;
+}
+
+describe("the conversations index", () => {
+  it("when the room's alarm runs, then the list shows the last message and each member's unread count", async () => {
+    const [ada, bob, cy] = [await newAccount(), await newAccount(), await newAccount()];
+    const group = await createConversation(ada, [bob, cy], "Plans");
+    const a = (await connect(ada, group.id)).socket;
+    const b = (await connect(bob, group.id)).socket;
+    await say(a, "one");
+    await say(a, "two");
+    const third = await say(b, "three is the last one");
+
+    // Nothing reaches D1 per message; the alarm brings the index up to date.
+    expect((await myConversations(cy)).items[0]?.lastMessage).toBeNull();
+    expect(await runDurableObjectAlarm(roomStub(group.id))).toBe(true);
+
+    const forCy = (await myConversations(cy)).items[0];
+    expect(forCy?.unread).toBe(3);
+    expect(forCy?.lastMessage).toMatchObject({
+      id: third.id,
+      senderId: bob.user.id,
+      preview: "three is the last one",
+      seq: third.seq,
+    });
+    expect((await myConversations(ada)).items[0]?.unread).toBe(1);
+    expect((await myConversations(bob)).items[0]?.unread).toBe(2);
+
+    b.send({ type: "read", upTo: third.seq });
+    await a.next("read");
+    await runDurableObjectAlarm(roomStub(group.id));
+    expect((await myConversations(bob)).items[0]?.unread).toBe(0);
+    a.close();
+    b.close();
+  });
+
+  it("when a message is deleted, then it no longer counts as unread nor shows as the last message", async () => {
+    const [ada, bob] = [await newAccount(), await newAccount()];
+    const direct = await createConversation(ada, [bob]);
+    const a = (await connect(ada, direct.id)).socket;
+    const first = await say(a, "keep");
+    const second = await say(a, "oops");
+    a.send({ type: "delete", id: second.id });
+    await a.next("deleted");
+    await runDurableObjectAlarm(roomStub(direct.id));
+    const forBob = (await myConversations(bob)).items[0];
+    expect(forBob?.unread).toBe(1);
+    expect(forBob?.lastMessage?.id).toBe(first.id);
+    a.close();
+  });
+
+  it("lists the most recently active conversation first", async () => {
+    const [ada, bob, cy] = [await newAccount(), await newAccount(), await newAccount()];
+    const older = await createConversation(ada, [bob]);
+    const newer = await createConversation(ada, [cy]);
+    expect((await myConversations(ada)).items.map((c) => c.id)).toEqual([newer.id, older.id]);
+    const a = (await connect(ada, older.id)).socket;
+    await say(a, "bump");
+    await runDurableObjectAlarm(roomStub(older.id));
+    expect((await myConversations(ada)).items.map((c) => c.id)).toEqual([older.id, newer.id]);
+    a.close();
+  });
+});
+
+describe("members who are not in the room", () => {
+  it("when a message is stored, then a message.sent event names the members who were away and had not read it", async () => {
+    const [ada, bob, cy] = [await newAccount(), await newAccount(), await newAccount()];
+    const group = await createConversation(ada, [bob, cy]);
+    const a = (await connect(ada, group.id)).socket;
+    const b = (await connect(bob, group.id)).socket;
+    const ack = await say(a, "cy is away");
+    await runDurableObjectAlarm(roomStub(group.id));
+
+    const [event] = await sentEvents(group.id);
+    expect(event?.id).toBe(`evt_${ack.id.slice(4)}`);
+    expect(event?.actorId).toBe(ada.user.id);
+    expect(event?.data).toEqual({
+      conversationId: group.id,
+      messageId: ack.id,
+      senderId: ada.user.id,
+      recipientIds: [cy.user.id],
+      preview: "cy is away",
+    });
+    a.close();
+    b.close();
+  });
+
+  it("when everyone is in the room, then no event is published", async () => {
+    const [ada, bob] = [await newAccount(), await newAccount()];
+    const direct = await createConversation(ada, [bob]);
+    const a = (await connect(ada, direct.id)).socket;
+    const b = (await connect(bob, direct.id)).socket;
+    await say(a, "we are both here");
+    await runDurableObjectAlarm(roomStub(direct.id));
+    expect(await sentEvents(direct.id, 1, 500)).toEqual([]);
+    a.close();
+    b.close();
+  });
+
+  it("still acknowledges the sender when the live channel cannot take the message", async () => {
+    const [ada, bob] = [await newAccount(), await newAccount()];
+    const direct = await createConversation(ada, [bob]);
+    const a = (await connect(ada, direct.id)).socket;
+    // Bob is away, so the room pushes to his live channel; whatever that does, Ada gets her ack.
+    const ack = await say(a, "are you there?");
+    expect(ack.seq).toBeGreaterThan(0);
+    a.close();
+  });
+});
+
+describe("GET /v1/conversations/:id/messages", () => {
+  it("pages a member through the history, newest first", async () => {
+    const [ada, bob] = [await newAccount(), await newAccount()];
+    const direct = await createConversation(ada, [bob]);
+    const a = (await connect(ada, direct.id)).socket;
+    const sent = [];
+    for (const text of ["m1", "m2", "m3", "m4", "m5"]) sent.push(await say(a, text));
+    a.send({ type: "edit", id: sent[4]?.id, text: "m5!" });
+    await a.next("edited");
+
+    const first = await get(`/v1/conversations/${direct.id}/messages?limit=3`, bob);
+    expect(first.status).toBe(200);
+    const page1 = (await first.json()) as {
+      items: { text: string; editedAt?: number }[];
+      nextCursor: string;
+    };
+    expect(page1.items.map((m) => m.text)).toEqual(["m5!", "m4", "m3"]);
+    expect(page1.items[0]?.editedAt).toBeTypeOf("number");
+    const second = await get(
+      `/v1/conversations/${direct.id}/messages?limit=3&before=${page1.nextCursor}`,
+      bob,
+    );
+    const page2 = (await second.json()) as { items: { text: string }[]; nextCursor: string | null };
+    expect(page2.items.map((m) => m.text)).toEqual(["m2", "m1"]);
+    expect(page2.nextCursor).toBeNull();
+    a.close();
+  });
+
+  it("refuses non-members (403), bad queries (400) and unknown conversations (404)", async () => {
+    const [ada, bob, eve] = [await newAccount(), await newAccount(), await newAccount()];
+    const direct = await createConversation(ada, [bob]);
+    const stranger = await get(`/v1/conversations/${direct.id}/messages`, eve);
+    expect(stranger.status).toBe(403);
+    expect((await errorOf(stranger)).code).toBe("forbidden");
+    expect((await get(`/v1/conversations/${direct.id}/messages?limit=0`, ada)).status).toBe(400);
+    expect((await get(`/v1/conversations/${direct.id}/messages?before=abc`, ada)).status).toBe(400);
+    expect((await get("/v1/conversations/cnv_01J9Z3V6Q3K8T1M2N4P5R6S7T8/messages", ada)).status).toBe(404);
+  });
+});
