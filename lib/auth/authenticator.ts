@@ -1,3 +1,4 @@
+import { TtlCache } from "../cache";
 import { AppError } from "../errors";
 import { type Principal, revokedSessionKey } from "./claims";
 import { AccessTokenVerifier, type JwksSource } from "./verifier";
@@ -21,7 +22,40 @@ export function kvRevocations(kv: KVNamespace): RevocationCheck {
   };
 }
 
-/** A signature check (cached per token) followed by a revocation check (never cached). */
+/**
+ * Revocation answers kept per isolate for `ttlMs` (a revoked session stays revoked, so only "not
+ * revoked" can go stale). KV itself is eventually consistent across locations (its edge caches
+ * hold a read for up to a minute), so a few seconds here change little for other isolates, and
+ * the isolate that carried a logout or revocation forgets its answers at once
+ * (forgetRevocations). Keyed by the KV binding, which the runtime keeps for the isolate's life.
+ */
+const revocationCaches = new WeakMap<object, TtlCache<string, boolean>>();
+
+export function cachedKvRevocations(kv: KVNamespace, ttlMs: number): RevocationCheck {
+  let cache = revocationCaches.get(kv);
+  if (!cache) {
+    cache = new TtlCache<string, boolean>({ ttlMs, maxEntries: 10_000 });
+    revocationCaches.set(kv, cache);
+  }
+  const answers = cache;
+  const uncached = kvRevocations(kv);
+  return {
+    async isRevoked(sessionId) {
+      const known = answers.get(sessionId);
+      if (known !== undefined) return known;
+      const revoked = await uncached.isRevoked(sessionId);
+      answers.set(sessionId, revoked);
+      return revoked;
+    },
+  };
+}
+
+/** Drops this isolate's cached revocation answers (after a request that may have revoked sessions). */
+export function forgetRevocations(kv: KVNamespace): void {
+  revocationCaches.get(kv)?.clear();
+}
+
+/** A signature check (cached per token) followed by a revocation check. */
 export function createAuthenticator(
   verifier: AccessTokenVerifier,
   revocations: RevocationCheck,
@@ -52,9 +86,20 @@ export function verifierFor(source: JwksSource): AccessTokenVerifier {
   return verifier;
 }
 
-/** The usual authenticator of a service: keys from the auth service over RPC, revocations in KV. */
-export function remoteAuthenticator(auth: JwksSource, revoked: KVNamespace): Authenticator {
-  return createAuthenticator(verifierFor(auth), kvRevocations(revoked));
+/**
+ * The usual authenticator of a service: keys from the auth service over RPC, revocations in KV
+ * (read every time, unless `revocationCacheMs` allows keeping answers that long: see
+ * cachedKvRevocations).
+ */
+export function remoteAuthenticator(
+  auth: JwksSource,
+  revoked: KVNamespace,
+  options: { revocationCacheMs?: number } = {},
+): Authenticator {
+  const revocations = options.revocationCacheMs
+    ? cachedKvRevocations(revoked, options.revocationCacheMs)
+    : kvRevocations(revoked);
+  return createAuthenticator(verifierFor(auth), revocations);
 }
 
 /** The token of an `Authorization: Bearer <token>` header; null when there is no header. */

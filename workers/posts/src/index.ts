@@ -31,7 +31,7 @@ export class PostsService extends ServiceEntrypoint<PostsEnv> {
       input,
     );
     const deps = postsDeps(this.env);
-    const rows = await findPosts(deps.db, ids);
+    const rows = await findPosts(deps.db, ids, viewerId);
     const order = new Map(ids.map((id, index) => [id, index]));
     rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
     return hydratePosts(deps, rows, viewerId);
@@ -47,7 +47,7 @@ export class PostsService extends ServiceEntrypoint<PostsEnv> {
       }),
       input,
     );
-    const rows = await pagePostsByAuthors(postsDeps(this.env).db, authorIds, limit, before ?? null);
+    const rows = await pagePostsByAuthors(postsDeps(this.env).db, authorIds, limit, before ?? null, null);
     return rows.map((row) => ({
       id: row.id,
       authorId: row.authorId,

@@ -14,7 +14,7 @@ import {
 } from "./db/posts";
 import type { StoredMedia } from "./db/schema";
 import type { PostsDeps } from "./deps";
-import { hydratePosts } from "./hydrate";
+import { authorByHandle, hydratePosts } from "./hydrate";
 import { mentionsIn } from "./mentions";
 import type { Post } from "./schemas";
 
@@ -162,10 +162,10 @@ export async function userTimeline(
   limit: number,
   cursor?: string,
 ) {
-  const author = await deps.users.getProfileByHandle(handle);
+  const author = await authorByHandle(deps, handle);
   if (!author) throw new AppError("not_found", `no user @${handle}`);
   const after = cursor ? decodeCursor(KeysetCursor, cursor) : null;
-  const rows = await pagePostsByAuthors(deps.db, [author.id], limit + 1, after);
+  const rows = await pagePostsByAuthors(deps.db, [author.id], limit + 1, after, viewerId);
   const page = pageOf(rows, limit, (row) => ({ at: row.createdAt, id: row.id }));
   // The author is known already: hydration need not ask the users service for them again.
   return { items: await hydratePosts(deps, page.items, viewerId, [author]), nextCursor: page.nextCursor };

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { forgetRevocations } from "../../../../lib/auth/authenticator";
 import { type Forwarded, forwardedRequest } from "../../../../lib/service";
 import { identify } from "../middleware/identity";
 import { enforceRateLimits } from "../middleware/rate-limit";
@@ -24,6 +25,10 @@ export function forwardTo(service: ServiceName) {
       clientIp,
       identity,
     };
-    return servicesOf(c.env)[service].fetch(forwardedRequest(c.req.raw, forwarded));
+    const response = await servicesOf(c.env)[service].fetch(forwardedRequest(c.req.raw, forwarded));
+    // Logout, session revocation, a password change and refresh-token reuse all end sessions: the
+    // next request through this isolate asks KV again rather than trust a cached answer.
+    if (service === "auth" && c.req.method !== "GET") forgetRevocations(c.env.REVOKED_SESSIONS);
+    return response;
   };
 }

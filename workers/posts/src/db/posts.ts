@@ -1,9 +1,27 @@
-import { and, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { PostsDb } from "./client";
 import { likes, posts } from "./schema";
 
 export type PostRow = typeof posts.$inferSelect;
+
+/** A post row as one viewer sees it: whether they like it comes with the row, in the same query. */
+export type ViewedPostRow = PostRow & { likedByMe: boolean };
+
+/** The post's columns and, for a signed-in viewer, whether they like it (one indexed probe per row). */
+function columnsFor(viewerId: string | null) {
+  const likedByMe =
+    viewerId === null
+      ? sql<number>`0`.as("liked_by_me")
+      : sql<number>`EXISTS (SELECT 1 FROM ${likes} WHERE ${likes.postId} = ${posts.id} AND ${likes.userId} = ${viewerId})`.as(
+          "liked_by_me",
+        );
+  return { ...getTableColumns(posts), likedByMe };
+}
+
+function viewed(row: PostRow & { likedByMe: number | boolean }): ViewedPostRow {
+  return { ...row, likedByMe: Boolean(row.likedByMe) };
+}
 
 export async function insertPost(db: PostsDb, row: PostRow): Promise<void> {
   await db.insert(posts).values(row);
@@ -26,12 +44,17 @@ function chunks<T>(items: T[]): T[][] {
   return out;
 }
 
-export async function findPosts(db: PostsDb, ids: string[]): Promise<PostRow[]> {
+/** Posts by id (in no particular order) as the viewer sees them: one statement per 90 ids, one batch. */
+export async function findPosts(
+  db: PostsDb,
+  ids: string[],
+  viewerId: string | null,
+): Promise<ViewedPostRow[]> {
   const [first, ...rest] = chunks([...new Set(ids)]).map((chunk) =>
-    db.select().from(posts).where(inArray(posts.id, chunk)),
+    db.select(columnsFor(viewerId)).from(posts).where(inArray(posts.id, chunk)),
   );
   if (!first) return [];
-  return (await db.batch([first, ...rest])).flat();
+  return (await db.batch([first, ...rest])).flat().map(viewed);
 }
 
 export async function updatePostText(db: PostsDb, id: string, text: string, editedAt: number) {
@@ -51,7 +74,8 @@ export async function pagePostsByAuthors(
   authorIds: string[],
   limit: number,
   after: KeysetCursor | null,
-): Promise<PostRow[]> {
+  viewerId: string | null,
+): Promise<ViewedPostRow[]> {
   if (authorIds.length === 0) return [];
   const conditions: (SQL | undefined)[] = [inArray(posts.authorId, authorIds)];
   if (after) {
@@ -59,12 +83,13 @@ export async function pagePostsByAuthors(
       or(lt(posts.createdAt, after.at), and(eq(posts.createdAt, after.at), lt(posts.id, after.id))),
     );
   }
-  return db
-    .select()
+  const rows = await db
+    .select(columnsFor(viewerId))
     .from(posts)
     .where(and(...conditions))
     .orderBy(desc(posts.createdAt), desc(posts.id))
     .limit(limit);
+  return rows.map(viewed);
 }
 
 /** Which of these posts the user likes. */
