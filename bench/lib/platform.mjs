@@ -71,6 +71,7 @@ export function inlineWorker(name, script, options = {}) {
  */
 export async function startWorkers(workers, { onLog = () => {}, shared = {} } = {}) {
   const { Miniflare, convertV4MiniflareOptions, version } = await loadMiniflare();
+  workers = withoutAbsentServices(workers);
   const before = new Set(findChildProcesses("workerd"));
   const options = convertV4MiniflareOptions({
     ...shared,
@@ -88,6 +89,24 @@ export async function startWorkers(workers, { onLog = () => {}, shared = {} } = 
   const urls = {};
   for (const worker of workers) urls[worker.name] = (await mf.unsafeGetDirectURL(worker.name)).href;
   return { mf, pid: started[0], urls, version };
+}
+
+/**
+ * A benchmark runs the Workers its path needs, not the whole platform; workerd refuses to start
+ * when a service binding names a Worker that is not there, so those bindings are left out (the
+ * gateway's /health then reports nothing about them; nothing measured calls them).
+ */
+function withoutAbsentServices(workers) {
+  const present = new Set(workers.map((worker) => worker.name));
+  const targetOf = (binding) => (typeof binding === "string" ? binding : binding?.name);
+  return workers.map((worker) => {
+    if (!worker.serviceBindings) return worker;
+    const kept = Object.entries(worker.serviceBindings).filter(([, binding]) => {
+      const target = targetOf(binding);
+      return typeof target !== "string" || present.has(target);
+    });
+    return { ...worker, serviceBindings: Object.fromEntries(kept) };
+  });
 }
 
 /**

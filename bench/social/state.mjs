@@ -35,12 +35,16 @@ function filesUnder(dir) {
  * migrations, the Timeline's own tables) and the setup code. Not the services' code: after changing
  * what a follow or a post does to storage, rebuild with --fresh.
  */
+/** The services whose D1 databases the built state holds (bench/social/workers.mjs migrates them). */
+const MIGRATED = ["auth", "media", "posts", "sessions", "users"];
+
 export function stateKey({ datasetPath, users, seed }) {
   const hash = createHash("sha256");
   hash.update(JSON.stringify({ FORMAT, users, seed }));
   const files = [
     datasetPath,
-    ...filesUnder(join(ROOT, "migrations")),
+    // Only the databases this benchmark runs (other services' new migrations do not change it).
+    ...MIGRATED.flatMap((service) => filesUnder(join(ROOT, "migrations", service))),
     join(ROOT, "durable-objects/timeline/storage.ts"),
     ...["dataset.mjs", "setup.mjs", "setup-worker.mjs"].map((file) => join(import.meta.dirname, file)),
   ];
