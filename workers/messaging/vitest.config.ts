@@ -11,8 +11,8 @@ export default defineConfig(() =>
   workerTestConfig({
     service: "messaging",
     neighbours: ["auth", "users", "notifications"],
-    databases: ["messaging", "auth", "users"],
-    http: { AUTH_HTTP: "auth" },
+    databases: ["messaging", "auth", "users", "notifications"],
+    http: { AUTH_HTTP: "auth", NOTIFICATIONS_HTTP: "notifications" },
     sinkQueues: [TEST_EVENTS_QUEUE],
     bindings: { TEST_EVENTS_QUEUE },
     miniflare: { queueProducers: { NOTIFICATION_EVENTS: { queueName: TEST_EVENTS_QUEUE } } },

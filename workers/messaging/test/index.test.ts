@@ -2,8 +2,10 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { EventOf } from "../../../lib/events/catalog";
+import type { TestAccount } from "../../../lib/testing/accounts";
 import { receivedEvents } from "../../../lib/testing/events";
-import { errorOf } from "../../../lib/testing/http";
+import { errorOf, request } from "../../../lib/testing/http";
+import { type Frame, openSocket } from "../../../lib/testing/sockets";
 import { connect, createConversation, get, myConversations, newAccount, roomStub, say } from "./worker";
 
 type MessageSent = EventOf<"message.sent">;
@@ -15,6 +17,19 @@ function sentEvents(conversationId: string, atLeast = 1, timeoutMs = 3000) {
     (event) => event.type === "message.sent" && event.data.conversationId === conversationId,
     { atLeast, timeoutMs },
   ) as Promise<MessageSent[]>;
+}
+
+/** The user's live channel (the notifications Worker's UserChannel), connected. */
+async function liveChannel(who: TestAccount) {
+  const response = await env.NOTIFICATIONS_HTTP.fetch(
+    request("POST", "/v1/me/tickets", { token: who.accessToken }),
+  );
+  if (response.status !== 201) throw new Error(`live ticket: ${response.status} ${await response.text()}`);
+  const { ticket } = (await response.json()) as { ticket: string };
+  const { socket } = await openSocket(env.NOTIFICATIONS_HTTP, "/v1/me/ws", ticket);
+  if (!socket) throw new Error("live channel upgrade refused");
+  await socket.next("welcome");
+  return socket;
 }
 
 describe("the conversations index", () => {
@@ -113,14 +128,37 @@ describe("members who are not in the room", () => {
     b.close();
   });
 
-  it("still acknowledges the sender when the live channel cannot take the message", async () => {
+  it("when a member is away from the room, then their live channel gets message.new at once", async () => {
     const [ada, bob] = [await newAccount(), await newAccount()];
     const direct = await createConversation(ada, [bob]);
+    const channel = await liveChannel(bob);
     const a = (await connect(ada, direct.id)).socket;
-    // Bob is away, so the room pushes to his live channel; whatever that does, Ada gets her ack.
     const ack = await say(a, "are you there?");
-    expect(ack.seq).toBeGreaterThan(0);
+    const pushed = await channel.next<Frame & { conversationId: string; message: Record<string, unknown> }>(
+      "message.new",
+    );
+    expect(pushed.conversationId).toBe(direct.id);
+    expect(pushed.message).toEqual({
+      id: ack.id,
+      senderId: ada.user.id,
+      text: "are you there?",
+      createdAt: expect.any(Number),
+      seq: ack.seq,
+    });
     a.close();
+    channel.close();
+  });
+
+  it("when a member is in the room, then their live channel gets nothing (the room's frame is enough)", async () => {
+    const [ada, bob] = [await newAccount(), await newAccount()];
+    const direct = await createConversation(ada, [bob]);
+    const channel = await liveChannel(bob);
+    const a = (await connect(ada, direct.id)).socket;
+    const b = (await connect(bob, direct.id)).socket;
+    await say(a, "I see you");
+    await b.next("message");
+    await expect(channel.next("message.new", 300)).rejects.toThrow();
+    for (const s of [a, b, channel]) s.close();
   });
 });
 
