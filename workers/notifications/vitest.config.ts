@@ -18,7 +18,7 @@ export default defineConfig(() =>
   workerTestConfig({
     service: "notifications",
     neighbours: ["auth", "users", "posts", "media"],
-    databases: ["auth", "users", "posts", "media"],
+    databases: ["notifications", "auth", "users", "posts", "media"],
     http: { AUTH_HTTP: "auth", USERS_HTTP: "users", POSTS_HTTP: "posts" },
     sinkQueues: ["plaza-notification-events-dlq"],
     bindings: {
