@@ -22,7 +22,11 @@ async function queue(batch: MessageBatch<unknown>, env: NotificationsEnv): Promi
 }
 
 /** The cron trigger: Expo push receipts of messages sent long enough ago. */
-async function scheduled(_controller: ScheduledController, env: NotificationsEnv): Promise<void> {
+async function scheduled(
+  _controller: ScheduledController,
+  env: NotificationsEnv,
+  _ctx: ExecutionContext,
+): Promise<void> {
   try {
     const result = await collectExpoReceipts(notificationDeps(env));
     if (result.checked > 0) log("info", "expo receipts collected", result);

@@ -9,7 +9,7 @@ import { channelOf, type NotificationDeps } from "./deps";
 import { actorsById, toNotification } from "./notifications";
 import { effectivePreferences, type Preferences, wants } from "./preferences";
 import { channelOff } from "./providers";
-import { pushToDevices } from "./push";
+import { ExpoOutbox, flushExpo, pushToDevices } from "./push";
 import { pushTitle, renderText } from "./render";
 import { type Intent, intentsOf, isOwnAction } from "./rules";
 
@@ -20,10 +20,16 @@ import { type Intent, intentsOf, isOwnAction } from "./rules";
  * sent twice.
  */
 export async function handleNotificationEvent(deps: NotificationDeps, event: DomainEvent): Promise<void> {
-  for (const intent of intentsOf(event)) {
-    const userId = await recipientOf(deps, intent);
-    if (userId === null || isOwnAction(intent, userId)) continue;
-    await notify(deps, event, intent, userId);
+  const outbox = new ExpoOutbox();
+  try {
+    for (const intent of intentsOf(event)) {
+      const userId = await recipientOf(deps, intent);
+      if (userId === null || isOwnAction(intent, userId)) continue;
+      await notify(deps, event, intent, userId, outbox);
+    }
+  } finally {
+    // Claimed Expo messages go out (or are released) even when a later recipient failed.
+    await flushExpo(deps, outbox);
   }
 }
 
@@ -34,7 +40,13 @@ async function recipientOf(deps: NotificationDeps, intent: Intent): Promise<stri
   return (await deps.users.getProfileByHandle(intent.recipient.handle))?.id ?? null;
 }
 
-async function notify(deps: NotificationDeps, event: DomainEvent, intent: Intent, userId: string) {
+async function notify(
+  deps: NotificationDeps,
+  event: DomainEvent,
+  intent: Intent,
+  userId: string,
+  outbox: ExpoOutbox,
+) {
   const channel = channelOf(deps, userId);
   // A message reaches a user on their live channel already when they are online.
   if (intent.type === "message" && (await channel.connected()) > 0) return;
@@ -65,12 +77,18 @@ async function notify(deps: NotificationDeps, event: DomainEvent, intent: Intent
   const actor = intent.actorId ? (actors.get(intent.actorId) ?? null) : null;
   const text = notification?.text ?? renderText(intent.type, actor, 0, intent.subject);
   if (wants(preferences, intent.type, "push")) {
-    await pushToDevices(deps, event.id, userId, {
-      title: pushTitle(intent),
-      body: text,
-      notificationId: notification?.id ?? null,
-      type: intent.type,
-    });
+    await pushToDevices(
+      deps,
+      event.id,
+      userId,
+      {
+        title: pushTitle(intent),
+        body: text,
+        notificationId: notification?.id ?? null,
+        type: intent.type,
+      },
+      outbox,
+    );
   }
   if (
     intent.type === "message" &&

@@ -1,7 +1,14 @@
 import { log } from "../../../lib/logging";
-import { EXPO_BATCH, ExpoUnavailable, isDeviceGone, sendExpoBatch } from "./channels/expo";
+import {
+  EXPO_BATCH,
+  type ExpoMessage,
+  type ExpoTicket,
+  ExpoUnavailable,
+  isDeviceGone,
+  sendExpoBatch,
+} from "./channels/expo";
 import { type PushPayload, sendWebPush } from "./channels/web-push";
-import { claimDelivery, DeliveryError, deliverOnce, settleDelivery } from "./db/deliveries";
+import { claimDelivery, DeliveryError, type DeliveryKey, deliverOnce, settleDelivery } from "./db/deliveries";
 import {
   deleteExpoTokens,
   deleteSubscription,
@@ -13,27 +20,41 @@ import type { NotificationDeps } from "./deps";
 import { channelOff } from "./providers";
 
 /**
- * Sends one notification to every device of a user: each Web Push subscription and each Expo token,
- * once per event. Every target is tried; if any should be tried again, the event fails afterwards
- * (the queue retries it, and only those targets run again).
+ * Expo messages of one event, claimed and waiting to go out together: Expo takes up to 100 per
+ * request, and one event (a message to a group of 100) can reach many users' devices.
+ */
+export class ExpoOutbox {
+  readonly pending: { key: DeliveryKey; message: ExpoMessage }[] = [];
+}
+
+/**
+ * Sends one notification to every device of a user: each Web Push subscription now, and each Expo
+ * token through the event's outbox (sent by flushExpo), once per event. Every target is tried; if
+ * any should be tried again, the event fails afterwards (the queue retries it, and only those
+ * targets run again).
  */
 export async function pushToDevices(
   deps: NotificationDeps,
   eventId: string,
   userId: string,
   payload: PushPayload,
+  outbox: ExpoOutbox,
 ): Promise<void> {
-  const failures: unknown[] = [];
-  const attempt = async (work: () => Promise<unknown>) => {
-    try {
-      await work();
-    } catch (error) {
-      failures.push(error);
-    }
-  };
-  await attempt(() => webPushAll(deps, eventId, userId, payload));
-  await attempt(() => expoAll(deps, eventId, userId, payload));
-  if (failures.length > 0) throw failures[0];
+  for (const token of await expoTokensOf(deps.db, userId)) {
+    const key = { eventId, userId, channel: "expo", target: token };
+    if (!(await claimDelivery(deps.d1, key, deps.now))) continue;
+    outbox.pending.push({
+      key,
+      message: {
+        to: token,
+        title: payload.title,
+        body: payload.body,
+        data: { notificationId: payload.notificationId, type: payload.type },
+        sound: "default",
+      },
+    });
+  }
+  await webPushAll(deps, eventId, userId, payload);
 }
 
 async function webPushAll(deps: NotificationDeps, eventId: string, userId: string, payload: PushPayload) {
@@ -61,49 +82,41 @@ async function webPushAll(deps: NotificationDeps, eventId: string, userId: strin
   if (retry) throw retry;
 }
 
-/** Expo tokens in batches of at most 100; tickets are kept to fetch their receipts later. */
-async function expoAll(deps: NotificationDeps, eventId: string, userId: string, payload: PushPayload) {
-  const tokens = await expoTokensOf(deps.db, userId);
-  const keyOf = (token: string) => ({ eventId, userId, channel: "expo", target: token });
-  const claimed: string[] = [];
-  for (const token of tokens) if (await claimDelivery(deps.d1, keyOf(token), deps.now)) claimed.push(token);
-  let retry = false;
-  for (let i = 0; i < claimed.length; i += EXPO_BATCH) {
-    const batch = claimed.slice(i, i + EXPO_BATCH);
-    let tickets: Awaited<ReturnType<typeof sendExpoBatch>>;
+/**
+ * Sends an event's claimed Expo messages in batches of at most 100 and settles every claim: a
+ * ticket is kept to fetch its receipt later, DeviceNotRegistered removes the token, a rate limit or
+ * an unavailable Expo leaves the claim failed and throws once all batches were tried.
+ */
+export async function flushExpo(deps: NotificationDeps, outbox: ExpoOutbox): Promise<void> {
+  const all = outbox.pending.splice(0);
+  let retry: DeliveryError | null = null;
+  for (let i = 0; i < all.length; i += EXPO_BATCH) {
+    const batch = all.slice(i, i + EXPO_BATCH);
+    let tickets: ExpoTicket[];
     try {
       tickets = await sendExpoBatch(
         deps.providers.expo,
-        batch.map((to) => ({
-          to,
-          title: payload.title,
-          body: payload.body,
-          data: { notificationId: payload.notificationId, type: payload.type },
-          sound: "default",
-        })),
+        batch.map((entry) => entry.message),
       );
     } catch (error) {
-      for (const token of batch) await settleDelivery(deps.d1, keyOf(token), "failed", deps.now);
-      if (error instanceof ExpoUnavailable) {
-        retry = true;
-        continue;
-      }
-      throw error;
+      for (const { key } of batch) await settleDelivery(deps.d1, key, "failed", deps.now);
+      if (!(error instanceof ExpoUnavailable)) throw error;
+      retry = new DeliveryError(batch[0]?.key ?? { eventId: "", userId: "", channel: "expo", target: "" });
+      continue;
     }
     const gone: string[] = [];
     const sent: { ticketId: string; token: string }[] = [];
     for (const [index, ticket] of tickets.entries()) {
-      const token = batch[index];
-      if (token === undefined) continue;
+      const entry = batch[index];
+      if (!entry) continue;
+      const token = entry.message.to;
       if (ticket.status === "ok") sent.push({ ticketId: ticket.id, token });
       else if (isDeviceGone(ticket)) gone.push(token);
-      else {
-        log("warn", "expo refused a message", { error: ticket.details?.error, message: ticket.message });
-      }
+      else log("warn", "expo refused a message", { error: ticket.details?.error, message: ticket.message });
       // Only a rate limit is worth another try for one message; other errors will not change.
       const again = ticket.status === "error" && ticket.details?.error === "MessageRateExceeded";
-      retry ||= again;
-      await settleDelivery(deps.d1, keyOf(token), again ? "failed" : "sent", deps.now);
+      if (again) retry = new DeliveryError(entry.key);
+      await settleDelivery(deps.d1, entry.key, again ? "failed" : "sent", deps.now);
     }
     await saveExpoTickets(deps.db, sent, deps.now);
     if (gone.length > 0) {
@@ -111,5 +124,5 @@ async function expoAll(deps: NotificationDeps, eventId: string, userId: string, 
       log("info", "expo tokens not registered; removed", { count: gone.length });
     }
   }
-  if (retry) throw new DeliveryError({ eventId, userId, channel: "expo", target: "" });
+  if (retry) throw retry;
 }

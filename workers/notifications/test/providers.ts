@@ -1,7 +1,8 @@
 // Runs in Node, inside the vitest config: the outbound network of the notifications Worker under
 // test. It plays the providers' real HTTP APIs (push services, Expo, Resend, Twilio), records
 // every request, and answers as they do, failures included. Tests read the record at
-// https://providers.test/requests (through the same outbound path).
+// https://providers.test/requests (through the same outbound path). Web APIs only (no Node
+// globals), so that it type-checks with the Workers it stands beside.
 
 interface Recorded {
   at: number;
@@ -10,10 +11,18 @@ interface Recorded {
   headers: Record<string, string>;
   /** The body, base64 (push bodies are binary). */
   body: string;
+  /** The body as text, for searching. */
+  text: string;
 }
 
 const PUSH_HOSTS =
   /(^fcm\.googleapis\.com|push\.services\.mozilla\.com|push\.apple\.com|notify\.windows\.com)$/;
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
 
 const json = (value: unknown, status = 200) =>
   new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
@@ -28,19 +37,17 @@ export function fakeProviders() {
     const url = new URL(request.url);
     if (url.hostname === "providers.test") {
       const contains = url.searchParams.get("contains") ?? "";
-      return json(
-        requests.filter(
-          (r) => r.url.includes(contains) || Buffer.from(r.body, "base64").toString().includes(contains),
-        ),
-      );
+      return json(requests.filter((r) => r.url.includes(contains) || r.text.includes(contains)));
     }
-    const body = Buffer.from(await request.arrayBuffer());
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     requests.push({
       at: Date.now(),
       method: request.method,
       url: request.url,
       headers: Object.fromEntries(request.headers),
-      body: body.toString("base64"),
+      body: toBase64(bytes),
+      text,
     });
 
     if (PUSH_HOSTS.test(url.hostname)) {
@@ -61,7 +68,7 @@ export function fakeProviders() {
     }
 
     if (url.hostname === "exp.host" && url.pathname === "/--/api/v2/push/send") {
-      const messages = JSON.parse(body.toString()) as { to: string }[];
+      const messages = JSON.parse(text) as { to: string }[];
       if (!Array.isArray(messages) || messages.length > 100)
         return json({ errors: [{ code: "PUSH_TOO_MANY_NOTIFICATIONS", message: "at most 100" }] }, 400);
       return json({
@@ -81,7 +88,7 @@ export function fakeProviders() {
     }
 
     if (url.hostname === "exp.host" && url.pathname === "/--/api/v2/push/getReceipts") {
-      const { ids } = JSON.parse(body.toString()) as { ids: string[] };
+      const { ids } = JSON.parse(text) as { ids: string[] };
       return json({
         data: Object.fromEntries(
           ids.map((id) => [
@@ -104,7 +111,7 @@ export function fakeProviders() {
       url.hostname === "api.twilio.com" &&
       /^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json$/.test(url.pathname)
     ) {
-      const form = new URLSearchParams(body.toString());
+      const form = new URLSearchParams(text);
       if (!form.get("To") || !form.get("Body"))
         return json({ code: 21604, message: "A 'To' phone number is required." }, 400);
       return json({ sid: `SM${crypto.randomUUID().replaceAll("-", "")}`, status: "queued" }, 201);

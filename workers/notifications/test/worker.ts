@@ -21,10 +21,13 @@ export function newAccount(): Promise<TestAccount> {
   return registerAccount(auth);
 }
 
-export async function newAccounts(count: number): Promise<TestAccount[]> {
+type Tuple<T, N extends number, R extends T[] = []> = R["length"] extends N ? R : Tuple<T, N, [...R, T]>;
+
+/** Several accounts, registered one after another (as a tuple, to destructure). */
+export async function newAccounts<N extends number>(count: N): Promise<Tuple<TestAccount, N>> {
   const accounts: TestAccount[] = [];
   for (let i = 0; i < count; i++) accounts.push(await newAccount());
-  return accounts;
+  return accounts as Tuple<TestAccount, N>;
 }
 
 async function expectStatus(response: Response, status: number, what: string): Promise<Response> {

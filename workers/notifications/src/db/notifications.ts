@@ -2,7 +2,7 @@ import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { NotificationType } from "../../../../lib/events/live";
 import { ulid } from "../../../../lib/ids";
 import type { KeysetCursor } from "../../../../lib/pagination";
-import type { NotificationsDb } from "./client";
+import { inChunks, type NotificationsDb } from "./client";
 import { appliedEvents, notifications } from "./schema";
 
 export type NotificationRow = typeof notifications.$inferSelect;
@@ -126,13 +126,18 @@ export async function markRead(
   ids: string[] | "all",
   now: number,
 ): Promise<number> {
-  const which = ids === "all" ? undefined : inArray(notifications.id, ids);
-  const changed = await db
-    .update(notifications)
-    .set({ readAt: now })
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), which))
-    .returning({ id: notifications.id });
-  return changed.length;
+  let changed = 0;
+  for (const which of ids === "all"
+    ? [undefined]
+    : inChunks(ids).map((some) => inArray(notifications.id, some))) {
+    const rows = await db
+      .update(notifications)
+      .set({ readAt: now })
+      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), which))
+      .returning({ id: notifications.id });
+    changed += rows.length;
+  }
+  return changed;
 }
 
 /** A user's unread message notifications that arrived after `since`, for the digest. */

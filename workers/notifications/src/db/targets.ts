@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt } from "drizzle-orm";
-import type { NotificationsDb } from "./client";
+import { inChunks, type NotificationsDb } from "./client";
 import { expoTickets, expoTokens, pushSubscriptions } from "./schema";
 
 export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
@@ -96,5 +96,6 @@ export async function dueExpoTickets(db: NotificationsDb, sentBefore: number, li
 }
 
 export async function deleteExpoTickets(db: NotificationsDb, ticketIds: string[]): Promise<void> {
-  if (ticketIds.length > 0) await db.delete(expoTickets).where(inArray(expoTickets.ticketId, ticketIds));
+  for (const some of inChunks(ticketIds))
+    await db.delete(expoTickets).where(inArray(expoTickets.ticketId, some));
 }
