@@ -2,7 +2,7 @@ import { AppError, errorResponse } from "../../lib/errors";
 import { requestIdFrom } from "../../lib/http/trace";
 import { randomToken, sha256Hex } from "../../lib/ids";
 import { TokenBucket } from "../../lib/realtime/limits";
-import { RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
+import { RoomError, SocketRoom } from "../../lib/realtime/socket-room";
 import { recordCallEnded } from "../../workers/calls/src/db/calls";
 import { CALL_LIMITS } from "./limits";
 import {
@@ -11,27 +11,28 @@ import {
   type EndReason,
   MAX_FRAME_BYTES,
   MAX_SIGNAL_BYTES,
-  type MediaState,
   type Member,
   type Publication,
   type ServerFrame,
   type SignalData,
   SUBPROTOCOL,
 } from "./protocol";
-import type { Caller, CallInit, EndResult, Refusal, SfuCheck, SummaryResult, TicketResult } from "./rpc";
+import { type CallSocket, type LeaveReason, membersOf, NO_MEDIA } from "./roster";
+import {
+  type Caller,
+  type CallInit,
+  type EndResult,
+  forbidden,
+  notFound,
+  type Refusal,
+  type SfuCheck,
+  type SfuSessionRequest,
+  type SummaryResult,
+  type TicketResult,
+} from "./rpc";
+import { sfuMemberRefusal, sfuSessionRefusal } from "./sfu-rules";
 import { type CallRecord, CallStorage, viewOf } from "./storage";
-
-type LeaveReason = Extract<ServerFrame, { type: "left" }>["reason"];
-
-interface CallSocket extends SocketState {
-  handle: string;
-  media: MediaState;
-  hand: boolean;
-  /** Set once this socket's departure has been handled, so a later close event is ignored. */
-  departed?: LeaveReason;
-}
-
-const NO_MEDIA: MediaState = { audio: false, video: false, screen: false };
+import { byteLength, offeredTicket } from "./upgrade";
 
 /**
  * One video call: who is in it with their media state, WebRTC signaling between its members (mesh),
@@ -86,8 +87,8 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
     const call = this.store.call();
     if (!call || call.status === "ended") return notFound();
     if (userId !== call.creatorId && userId !== call.hostId) {
-      const refusal: Refusal = { ok: false, code: "forbidden", message: "only the host can end the call" };
-      return this.maySee(call, { userId, hasInviteCode: false }) ? refusal : notFound();
+      const canSee = this.maySee(call, { userId, hasInviteCode: false });
+      return canSee ? forbidden("only the host can end the call") : notFound();
     }
     await this.finish(call, "host", Date.now());
     return { ok: true };
@@ -97,11 +98,7 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
 
   /** Whether this user may open an SFU session here: an SFU call they are connected to. */
   async checkSfuMember(userId: string): Promise<SfuCheck> {
-    const call = this.store.call();
-    if (!call || call.status === "ended") return notFound();
-    if (call.mode !== "sfu") return conflict("this is a mesh call: peers connect to each other");
-    if (!this.isPresent(userId)) return forbidden("join the call (open its WebSocket) first");
-    return { ok: true };
+    return sfuMemberRefusal(this.store.call(), userId, (id) => this.isPresent(id)) ?? { ok: true };
   }
 
   /** Records a member's new SFU session (replacing any older one) and tells everyone. */
@@ -115,29 +112,14 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
 
   /**
    * Whether `userId` may act on SFU session `sessionId` (it must be theirs), pulling the remote
-   * tracks named (each must be published here by another member).
+   * tracks named (each must be published here by another member who is present).
    */
-  async checkSfuSession(request: {
-    userId: string;
-    sessionId: string;
-    pulls?: { sessionId: string; trackName: string }[];
-  }): Promise<SfuCheck> {
-    const check = await this.checkSfuMember(request.userId);
-    if (!check.ok) return check;
-    if (this.store.sfuSessionOwner(request.sessionId) !== request.userId) {
-      return { ok: false, code: "not_found", message: "no such SFU session of yours in this call" };
-    }
-    for (const pull of request.pulls ?? []) {
-      const owner = this.store.sfuSessionOwner(pull.sessionId);
-      if (!owner || !this.isPresent(owner) || !this.store.isPublished(pull.sessionId, pull.trackName)) {
-        return {
-          ok: false,
-          code: "not_found",
-          message: `no track ${pull.trackName} is published in this call by session ${pull.sessionId}`,
-        };
-      }
-    }
-    return check;
+  async checkSfuSession(request: SfuSessionRequest): Promise<SfuCheck> {
+    const isPresent = (id: string) => this.isPresent(id);
+    const refusal =
+      sfuMemberRefusal(this.store.call(), request.userId, isPresent) ??
+      sfuSessionRefusal(this.store, request, isPresent);
+    return refusal ?? { ok: true };
   }
 
   /** The SFU accepted tracks a member publishes: record them and tell everyone. */
@@ -163,13 +145,9 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
     const requestId = requestIdFrom(request.headers.get("x-request-id"));
     const refuse = (code: AppError["code"], message: string) =>
       errorResponse(new AppError(code, message), requestId);
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return refuse("bad_request", "this endpoint takes a WebSocket upgrade");
-    }
-    const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
-    if (!offered.includes(SUBPROTOCOL)) return refuse("bad_request", `offer the ${SUBPROTOCOL} subprotocol`);
-    const ticket = offered.find((p) => p.startsWith("ticket."))?.slice("ticket.".length);
-    if (!ticket) return refuse("unauthorized", "offer a ticket as the subprotocol ticket.<ticket>");
+    const offer = offeredTicket(request);
+    if (!offer.ok) return refuse(offer.code, offer.message);
+    const { ticket } = offer;
 
     const call = this.store.call();
     if (!call || call.status === "ended") return refuse("not_found", "no such call");
@@ -465,22 +443,11 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
   /** Who is here, one entry per member, in joining order, with their media and SFU tracks. */
   private members(call: CallRecord): Member[] {
     const publications = call.mode === "sfu" ? this.store.publications() : new Map<string, Publication>();
-    const byUser = new Map<string, CallSocket>();
-    for (const { state } of this.presentSockets()) {
-      const seen = byUser.get(state.userId);
-      if (!seen || state.joinedAt > seen.joinedAt) byUser.set(state.userId, state);
-    }
-    return [...byUser.values()]
-      .sort((a, b) => a.joinedAt - b.joinedAt)
-      .map((state) => ({
-        userId: state.userId,
-        handle: state.handle,
-        role: state.userId === call.hostId ? "host" : "member",
-        media: state.media,
-        hand: state.hand,
-        joinedAt: state.joinedAt,
-        sfu: publications.get(state.userId) ?? null,
-      }));
+    return membersOf(
+      this.presentSockets().map(({ state }) => state),
+      call.hostId,
+      publications,
+    );
   }
 
   private broadcastRoster(): void {
@@ -488,20 +455,4 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
     if (!call) return;
     this.broadcast({ type: "roster", call: viewOf(call), members: this.members(call) } satisfies ServerFrame);
   }
-}
-
-function notFound(): Refusal {
-  return { ok: false, code: "not_found", message: "no such call" };
-}
-
-function forbidden(message: string): Refusal {
-  return { ok: false, code: "forbidden", message };
-}
-
-function conflict(message: string): Refusal {
-  return { ok: false, code: "conflict", message };
-}
-
-function byteLength(text: string): number {
-  return new TextEncoder().encode(text).byteLength;
 }

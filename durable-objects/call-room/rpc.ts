@@ -1,4 +1,4 @@
-import type { CallView, Member, Publication } from "./protocol";
+import type { CallView, Member } from "./protocol";
 
 /** What the calls Worker asks of a CallRoom over RPC, and what it answers. */
 
@@ -30,11 +30,24 @@ export type TicketResult = { ok: true; ticket: string; expiresIn: number } | Ref
 export type SummaryResult = { ok: true; summary: CallSummary } | Refusal;
 export type EndResult = { ok: true } | Refusal;
 
-/** SFU bookkeeping: a member's own session, tracks they publish, tracks they pull from others. */
+/** Whether a member may do what they ask of the SFU. */
 export type SfuCheck = { ok: true } | Refusal;
 
-export interface SfuTracksChange {
+export interface SfuSessionRequest {
   userId: string;
   sessionId: string;
-  published: Publication["tracks"];
+  /** Remote tracks the member wants to pull. */
+  pulls?: { sessionId: string; trackName: string }[];
+}
+
+export function notFound(message = "no such call"): Refusal {
+  return { ok: false, code: "not_found", message };
+}
+
+export function forbidden(message: string): Refusal {
+  return { ok: false, code: "forbidden", message };
+}
+
+export function conflict(message: string): Refusal {
+  return { ok: false, code: "conflict", message };
 }
