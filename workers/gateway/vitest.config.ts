@@ -16,6 +16,6 @@ export default defineConfig(() =>
       "notifications",
       "calls",
     ],
-    databases: ["auth", "users", "sessions", "posts", "media"],
+    databases: ["auth", "users", "sessions", "posts", "media", "messaging", "notifications", "calls"],
   }),
 );
