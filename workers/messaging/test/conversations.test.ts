@@ -75,6 +75,20 @@ describe("POST /v1/conversations", () => {
     expect(second.id).not.toBe(conversation.id);
   });
 
+  it("when a group has more members than one D1 statement can bind, then all of them are in it", async () => {
+    const people = await Promise.all(Array.from({ length: 31 }, () => newAccount()));
+    const [creator, ...others] = people;
+    if (!creator) throw new Error("no creator");
+    const group = await createConversation(creator, others, "Big");
+    expect(group.memberCount).toBe(31);
+    const count = await env.DB.prepare(
+      "SELECT count(*) AS n FROM conversation_members WHERE conversation_id = ?",
+    )
+      .bind(group.id)
+      .first<{ n: number }>();
+    expect(count?.n).toBe(31);
+  });
+
   it.each([
     ["no body fields", {}, "body.memberHandles"],
     ["no handles", { memberHandles: [] }, "body.memberHandles"],

@@ -7,6 +7,17 @@ import { conversationMembers, conversations } from "./schema";
 export type ConversationRow = typeof conversations.$inferSelect;
 export type ListedConversation = ConversationRow & { unread: number; listedAt: number };
 
+/** Member rows per INSERT: D1 binds at most 100 parameters to one statement (6 columns a row). */
+const MEMBER_ROWS_PER_INSERT = 16;
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < rows.length; start += MEMBER_ROWS_PER_INSERT) {
+    out.push(rows.slice(start, start + MEMBER_ROWS_PER_INSERT));
+  }
+  return out;
+}
+
 export async function findConversation(db: MessagingDb, id: string): Promise<ConversationRow | undefined> {
   return db.query.conversations.findFirst({ where: eq(conversations.id, id) });
 }
@@ -24,17 +35,16 @@ export async function insertConversation(
   row: ConversationRow,
   memberIds: string[],
 ): Promise<{ row: ConversationRow; created: boolean }> {
+  const memberRows = memberIds.map((userId) => ({
+    conversationId: row.id,
+    userId,
+    joinedAt: row.createdAt,
+    activityAt: row.activityAt,
+  }));
   try {
     await db.batch([
       db.insert(conversations).values(row),
-      db.insert(conversationMembers).values(
-        memberIds.map((userId) => ({
-          conversationId: row.id,
-          userId,
-          joinedAt: row.createdAt,
-          activityAt: row.activityAt,
-        })),
-      ),
+      ...chunks(memberRows).map((rows) => db.insert(conversationMembers).values(rows)),
     ]);
     return { row, created: true };
   } catch (error) {
@@ -62,19 +72,19 @@ export async function insertMembers(
   userIds: string[],
   now: number,
 ): Promise<void> {
-  if (userIds.length === 0) return;
+  const rows = userIds.map((userId) => ({
+    conversationId: conversation.id,
+    userId,
+    joinedAt: now,
+    activityAt: conversation.activityAt,
+  }));
+  const [first, ...rest] = chunks(rows).map((chunk) =>
+    db.insert(conversationMembers).values(chunk).onConflictDoNothing(),
+  );
+  if (!first) return;
   await db.batch([
-    db
-      .insert(conversationMembers)
-      .values(
-        userIds.map((userId) => ({
-          conversationId: conversation.id,
-          userId,
-          joinedAt: now,
-          activityAt: conversation.activityAt,
-        })),
-      )
-      .onConflictDoNothing(),
+    first,
+    ...rest,
     db
       .update(conversations)
       .set({ memberCount: countMembers(conversation.id) })
