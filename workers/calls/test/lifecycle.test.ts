@@ -1,7 +1,20 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { request } from "../../../lib/testing/http";
-import { call, callRow, callWith, createCall, guest, join, newAccount, roomStub } from "./worker";
+import { openSocket } from "../../../lib/testing/sockets";
+import {
+  call,
+  callRow,
+  callWith,
+  createCall,
+  guest,
+  join,
+  newAccount,
+  type RosterFrame,
+  roomStub,
+  ticketFor,
+  worker,
+} from "./worker";
 
 /** Moves the call's "empty since" (and its start) back in time, as if minutes had gone by. */
 async function ageEmptyCall(callId: string, minutes: number) {
@@ -18,6 +31,47 @@ async function ageEmptyCall(callId: string, minutes: number) {
   // Drop the object's cached copy of the row: the next event reads it again.
   await evictDurableObject(stub);
 }
+
+describe("tickets", () => {
+  it("refuses a ticket that expired before it was used, and it cannot be used afterwards either", async () => {
+    const host = await newAccount();
+    const created = await createCall(host);
+    const { ticket } = (await (await ticketFor(host, created.id)).json()) as { ticket: string };
+    await runInDurableObject(roomStub(created.id), (_instance, state) => {
+      state.storage.sql.exec("UPDATE tickets SET expires_at = ?", Date.now() - 1);
+    });
+    const path = `/v1/calls/${created.id}/ws`;
+    expect((await openSocket(worker.default, path, ticket)).response.status).toBe(401);
+    const { ticket: fresh } = (await (await ticketFor(host, created.id)).json()) as { ticket: string };
+    const joined = await openSocket(worker.default, path, fresh);
+    expect(joined.response.status).toBe(101);
+    joined.socket?.close();
+  });
+});
+
+describe("eviction", () => {
+  it("when the object is evicted, then its sockets stay open and it rebuilds the roster and relay", async () => {
+    const party = await callWith(1);
+    const b = guest(party);
+    b.socket.send({ type: "hand", raised: true });
+    await party.hostSocket.next<RosterFrame>("roster", 2000, (f) => f.members.some((m) => m.hand));
+
+    await evictDurableObject(roomStub(party.created.id));
+
+    b.socket.send({ type: "media", audio: true, video: true, screen: false });
+    const roster = await party.hostSocket.next<RosterFrame>("roster", 3000, (f) =>
+      f.members.some((m) => m.media.video),
+    );
+    expect(roster.members.find((m) => m.userId === b.account.user.id)).toMatchObject({
+      hand: true,
+      media: { audio: true, video: true, screen: false },
+    });
+    expect(roster.call.hostId).toBe(party.host.user.id);
+    party.hostSocket.send({ type: "signal", to: b.account.user.id, data: { type: "offer", sdp: "v=0" } });
+    expect(await b.socket.next("signal", 3000)).toMatchObject({ from: party.host.user.id });
+    party.close();
+  });
+});
 
 describe("departures", () => {
   it("when a member's socket closes, then the others get left", async () => {

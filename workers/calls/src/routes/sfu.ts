@@ -19,6 +19,8 @@ const DESCRIPTION =
   "For members connected to an SFU call. The request and the answer are the Cloudflare Realtime " +
   "API's own; this service adds the app credentials and checks who may act on which session.";
 
+const SFU_ERRORS = errorResponses(400, 401, 403, 404, 409, 415, 503);
+
 export const sfuRoutes = createRouter<CallsEnv>()
   .openapi(
     createRoute({
@@ -32,7 +34,7 @@ export const sfuRoutes = createRouter<CallsEnv>()
       request: { params: CallIdParam, body: jsonBody(NewSfuSession) },
       responses: {
         201: jsonResponse(SfuAnswer, "The session (sessionId, and an answer to an offer if one was sent)"),
-        ...errorResponses(400, 401, 403, 404, 409, 415, 503),
+        ...SFU_ERRORS,
       },
     }),
     async (c) => {
@@ -58,7 +60,7 @@ export const sfuRoutes = createRouter<CallsEnv>()
       request: { params: SfuSessionParam, body: jsonBody(NewTracks) },
       responses: {
         200: jsonResponse(SfuAnswer, "The SFU's answer"),
-        ...errorResponses(400, 401, 403, 404, 409, 415, 503),
+        ...SFU_ERRORS,
       },
     }),
     async (c) => {
@@ -82,7 +84,7 @@ export const sfuRoutes = createRouter<CallsEnv>()
       request: { params: SfuSessionParam, body: jsonBody(Renegotiation) },
       responses: {
         200: jsonResponse(SfuAnswer, "The SFU's answer"),
-        ...errorResponses(400, 401, 403, 404, 409, 415, 503),
+        ...SFU_ERRORS,
       },
     }),
     async (c) => {
@@ -106,7 +108,7 @@ export const sfuRoutes = createRouter<CallsEnv>()
       request: { params: SfuSessionParam, body: jsonBody(CloseTracks) },
       responses: {
         200: jsonResponse(SfuAnswer, "The SFU's answer"),
-        ...errorResponses(400, 401, 403, 404, 409, 415, 503),
+        ...SFU_ERRORS,
       },
     }),
     async (c) => {
