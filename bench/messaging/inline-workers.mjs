@@ -1,0 +1,78 @@
+// The benchmark's own small Workers (inline scripts, never deployed): the floor the ChatRoom is compared
+// with, and a setup helper that creates profiles over the users Worker's RPC.
+import { inlineWorker } from "../lib/platform.mjs";
+
+/**
+ * The floor: a Durable Object (SQLite-backed, like ChatRoom) that accepts hibernatable WebSockets and,
+ * for each `send` frame, answers the sender with the same `ack` and every other socket with the same
+ * `message` frame the ChatRoom sends (same fields, same sizes), each serialized once, with a seq.
+ * "ping" is auto-answered like ChatRoom's. Nothing else: no storage, no validation, no limits, no
+ * per-socket state. One object per URL path.
+ */
+const BARE_CHAT_ROOM = `import { DurableObject } from "cloudflare:workers";
+
+const id26 = (n) => (n.toString(32).toUpperCase().padStart(26, "0")).replace(/[ILOU]/g, "Z");
+
+export class BareChatRoom extends DurableObject {
+  seq = 0;
+
+  constructor(ctx, env) {
+    super(ctx, env);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
+  fetch() {
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1]);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  webSocketMessage(ws, text) {
+    const frame = JSON.parse(text);
+    const seq = ++this.seq;
+    const id = "msg_" + id26(Date.now() * 1000 + seq);
+    ws.send(JSON.stringify({ type: "ack", nonce: frame.nonce, id, seq }));
+    const message = JSON.stringify({
+      type: "message",
+      message: { id, senderId: "usr_" + id26(seq), text: frame.text, createdAt: Date.now(), seq },
+      seq,
+    });
+    for (const socket of this.ctx.getWebSockets()) {
+      if (socket === ws) continue;
+      try {
+        socket.send(message);
+      } catch {}
+    }
+  }
+}
+
+export default {
+  fetch(request, env) {
+    const room = env.ROOM.get(env.ROOM.idFromName(new URL(request.url).pathname));
+    return room.fetch(request);
+  },
+};`;
+
+/** POST a JSON array of { id, handle, displayName }: creates those profiles via UsersService RPC. */
+const SETUP = `export default {
+  async fetch(request, env) {
+    const profiles = await request.json();
+    const results = await Promise.all(profiles.map((profile) => env.USERS.createProfile(profile)));
+    const failed = results.filter((result) => !result.ok);
+    return Response.json({ created: results.length - failed.length, failed }, { status: failed.length ? 500 : 200 });
+  },
+};`;
+
+/** The inline Workers, and their names by role. @param {{ users: string }} real  the users Worker */
+export function benchWorkers({ users }) {
+  const names = { bare: "bench-bare-chat-room", setup: "bench-messaging-setup" };
+  const workers = [
+    inlineWorker(names.bare, BARE_CHAT_ROOM, {
+      durableObjects: { ROOM: { className: "BareChatRoom", useSQLite: true } },
+    }),
+    inlineWorker(names.setup, SETUP, {
+      serviceBindings: { USERS: { name: users, entrypoint: "UsersService" } },
+    }),
+  ];
+  return { workers, names };
+}
