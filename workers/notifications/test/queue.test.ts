@@ -1,0 +1,126 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { newId } from "../../../lib/ids";
+import { subscribeBrowser } from "./devices";
+import { deliver, event, eventually, newAccounts, notificationsOf, providerRequests } from "./worker";
+
+const DLQ = "plaza-notification-events-dlq";
+
+async function deadLetters(): Promise<unknown[]> {
+  const { keys } = await env.EVENT_SINK.list({ prefix: `${DLQ}:` });
+  return Promise.all(keys.map((key) => env.EVENT_SINK.get(key.name, "json")));
+}
+
+describe("the events queue", () => {
+  it("when the same event is delivered again, then nobody is notified twice on any channel", async () => {
+    const [ada, bob] = await newAccounts(2);
+    const browser = await subscribeBrowser(ada);
+    const liked = event(
+      "post.liked",
+      { postId: newId("pst"), postAuthorId: ada.user.id, userId: bob.user.id },
+      bob.user.id,
+    );
+
+    const first = await deliver([liked]);
+    const again = await deliver([liked, liked]);
+
+    expect(first.result.explicitAcks).toEqual(first.ids);
+    expect(again.result.explicitAcks).toEqual(again.ids);
+    const page = await notificationsOf(ada);
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]?.others).toBe(0);
+    expect(await providerRequests(browser.endpoint)).toHaveLength(1);
+  });
+
+  it("when one device fails for now, then the event is retried and only that device is sent to again", async () => {
+    const [ada, bob] = await newAccounts(2);
+    const steady = await subscribeBrowser(ada);
+    const flaky = await subscribeBrowser(ada, "flaky");
+    const followed = event(
+      "user.followed",
+      { followerId: bob.user.id, followeeId: ada.user.id },
+      bob.user.id,
+    );
+
+    const failed = await deliver([followed]);
+
+    expect(failed.result.explicitAcks).toEqual([]);
+    expect(failed.result.retryMessages.map((m) => m.msgId)).toEqual(failed.ids);
+
+    const retried = await deliver([followed]);
+
+    expect(retried.result.explicitAcks).toEqual(retried.ids);
+    expect(await providerRequests(steady.endpoint)).toHaveLength(1);
+    expect(await providerRequests(flaky.endpoint)).toHaveLength(2);
+    expect((await notificationsOf(ada)).items).toHaveLength(1);
+  });
+
+  it("when a dependency is down, then the event is retried, and a later delivery notifies once", async () => {
+    const [ada, bob] = await newAccounts(2);
+    const liked = event(
+      "post.liked",
+      { postId: newId("pst"), postAuthorId: ada.user.id, userId: bob.user.id },
+      bob.user.id,
+    );
+    const usersDown = {
+      getProfiles: () => Promise.reject(new Error("the users service is down")),
+    } as unknown as NotificationsEnv["USERS"];
+
+    const failed = await deliver([liked], { ...env, USERS: usersDown });
+    expect(failed.result.retryMessages.map((m) => m.msgId)).toEqual(failed.ids);
+
+    const retried = await deliver([liked]);
+    expect(retried.result.explicitAcks).toEqual(retried.ids);
+    expect((await notificationsOf(ada)).items).toHaveLength(1);
+  });
+
+  it("when a message is not a valid event, then it is acknowledged and sent to the dead-letter queue", async () => {
+    const garbage = { hello: "notifications" };
+    const almost = { ...event("post.liked", { postId: "p", postAuthorId: "a", userId: "b" }, "b"), data: {} };
+
+    const { ids, result } = await deliver([garbage, almost]);
+
+    expect(result.explicitAcks).toEqual(ids);
+    expect(result.retryMessages).toEqual([]);
+    const received = await eventually(async () => {
+      const letters = await deadLetters();
+      expect(letters).toHaveLength(2);
+      return letters;
+    });
+    expect(received).toEqual(
+      expect.arrayContaining([
+        { reason: "invalid", queue: "plaza-notification-events", body: garbage },
+        { reason: "invalid", queue: "plaza-notification-events", body: almost },
+      ]),
+    );
+  });
+
+  it("when an event names nobody to notify (unfollow, unknown handle, own action), then it is simply acknowledged", async () => {
+    const [ada, bob] = await newAccounts(2);
+    const events = [
+      event("user.unfollowed", { followerId: bob.user.id, followeeId: ada.user.id }, bob.user.id),
+      event(
+        "post.created",
+        {
+          postId: newId("pst"),
+          authorId: bob.user.id,
+          sharedPostId: null,
+          mentions: ["no_such_user_x", "BAD HANDLE!"],
+          createdAt: Date.now(),
+        },
+        bob.user.id,
+      ),
+      event(
+        "post.liked",
+        { postId: newId("pst"), postAuthorId: ada.user.id, userId: ada.user.id },
+        ada.user.id,
+      ),
+    ];
+
+    const { ids, result } = await deliver(events);
+
+    expect(result.explicitAcks).toEqual(ids);
+    expect((await notificationsOf(ada)).items).toEqual([]);
+    expect((await notificationsOf(bob)).items).toEqual([]);
+  });
+});
