@@ -17,7 +17,11 @@ export type IdPrefix =
   | "pst"
   | "cmt"
   | "med"
-  | "upl";
+  | "upl"
+  | "cal"
+  | "cnv"
+  | "ntf"
+  | "psb";
 
 export function ulid(now = Date.now()): string {
   let time = "";
@@ -32,8 +36,9 @@ export function ulid(now = Date.now()): string {
   return time + rest;
 }
 
-export function newId(prefix: IdPrefix): string {
-  return `${prefix}_${ulid()}`;
+/** A new id: the prefix, then a ULID (time-ordered by `now`, the creation time in ms). */
+export function newId(prefix: IdPrefix, now = Date.now()): string {
+  return `${prefix}_${ulid(now)}`;
 }
 
 const ID_PATTERN = /^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$/;

@@ -2,7 +2,7 @@ import type { CallRoom } from "../../../durable-objects/call-room/call-room";
 import type { Caller, Refusal } from "../../../durable-objects/call-room/rpc";
 import { AppError, type FieldIssue } from "../../../lib/errors";
 import { domainEvent, publishEvents } from "../../../lib/events/publish";
-import { ulid } from "../../../lib/ids";
+import { newId } from "../../../lib/ids";
 import type { CallsConfig } from "./config";
 import { type CallRow, findCall, insertCall } from "./db/calls";
 import type { CallsDb } from "./db/client";
@@ -66,7 +66,7 @@ export async function createCall(deps: CallDeps, hostId: string, input: NewCallI
   }
   const invited = await invitees(deps, hostId, input.inviteHandles ?? []);
   const row: CallRow = {
-    id: `cal_${ulid(deps.now)}`,
+    id: newId("cal", deps.now),
     title: input.title ?? null,
     hostId,
     mode: input.mode,
