@@ -1,7 +1,7 @@
 import type { ChatRoom } from "../../../durable-objects/chat-room/chat-room";
 import type { NewMember, Refusal, RoomView } from "../../../durable-objects/chat-room/rpc";
 import { AppError, type FieldIssue } from "../../../lib/errors";
-import { ulid } from "../../../lib/ids";
+import { newId } from "../../../lib/ids";
 import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
 import type { MessagingDb } from "./db/client";
 import {
@@ -90,7 +90,7 @@ export async function createConversation(
     : await insertConversation(
         deps.db,
         {
-          id: `cnv_${ulid(deps.now)}`,
+          id: newId("cnv", deps.now),
           kind,
           title: input.title ?? null,
           creatorId,
