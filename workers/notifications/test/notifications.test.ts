@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { newId } from "../../../lib/ids";
 import { errorOf, request } from "../../../lib/testing/http";
 import type { Frame } from "../../../lib/testing/sockets";
 import {
   call,
   comment,
   connect,
+  deliver,
+  event,
   eventually,
   follow,
   like,
@@ -235,5 +238,37 @@ describe("POST /v1/notifications/read", () => {
       );
       expect(response.status).toBe(400);
     }
+  });
+});
+
+describe("invitations", () => {
+  it("when I am invited to a watch session or a call, then the notification carries what I need to join", async () => {
+    const [ada, bob] = await newAccounts(2);
+    const sessionId = newId("wch");
+
+    const { result } = await deliver([
+      event(
+        "session.invited",
+        { sessionId, inviteeId: ada.user.id, title: "Film night", inviteCode: "ABCDEFGHJK" },
+        bob.user.id,
+      ),
+      event(
+        "call.invited",
+        { callId: "call_1", inviteeId: ada.user.id, title: null, inviteCode: "CODE123" },
+        bob.user.id,
+      ),
+    ]);
+
+    expect(result.retryMessages).toEqual([]);
+    const byType = Object.fromEntries((await notificationsOf(ada)).items.map((n) => [n.type, n]));
+    expect(byType.session_invite).toMatchObject({
+      actor: { id: bob.user.id },
+      subject: { type: "session", id: sessionId, text: "Film night", inviteCode: "ABCDEFGHJK" },
+      text: `${bob.user.displayName} invited you to watch "Film night"`,
+    });
+    expect(byType.call_invite).toMatchObject({
+      subject: { type: "call", id: "call_1", inviteCode: "CODE123" },
+      text: `${bob.user.displayName} invited you to a call`,
+    });
   });
 });
