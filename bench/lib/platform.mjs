@@ -1,8 +1,9 @@
 // Workers on workerd through Miniflare's API (no wrangler dev proxy in front): options from each
 // Worker's wrangler config and its bundle from scripts/build.mjs, a direct socket per Worker, D1
 // migrations, and the workerd process id for CPU accounting.
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
@@ -72,6 +73,9 @@ export function inlineWorker(name, script, options = {}) {
 export async function startWorkers(workers, { onLog = () => {}, shared = {} } = {}) {
   const { Miniflare, convertV4MiniflareOptions, version } = await loadMiniflare();
   workers = withoutAbsentServices(workers);
+  if (!shared.resourcePersistencePath && process.env.BENCH_STORAGE !== "default") {
+    shared = { ...shared, resourcePersistencePath: scratchStorage() };
+  }
   const before = new Set(findChildProcesses("workerd"));
   const options = convertV4MiniflareOptions({
     ...shared,
@@ -89,6 +93,28 @@ export async function startWorkers(workers, { onLog = () => {}, shared = {} } = 
   const urls = {};
   for (const worker of workers) urls[worker.name] = (await mf.unsafeGetDirectURL(worker.name)).href;
   return { mf, pid: started[0], urls, version };
+}
+
+/**
+ * Where Durable Objects, D1 and KV keep their data during a run: a fresh folder in /dev/shm when
+ * the machine has one (removed at exit). Local workerd commits each storage write with an fsync on
+ * the thread that runs every object's JavaScript, so on a disk a room that stores each message
+ * stalls every room beside it: a cost of this machine's disk, not of the platform (a Durable
+ * Object's commits do not block its isolate in production). BENCH_STORAGE=default keeps
+ * Miniflare's own temporary folder, to see the disk's share.
+ */
+function scratchStorage() {
+  const dir = mkdtempSync(join(existsSyncShm() ? "/dev/shm" : tmpdir(), "plaza-bench-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function existsSyncShm() {
+  try {
+    return readdirSync("/dev/shm") !== null;
+  } catch {
+    return false;
+  }
 }
 
 /**
