@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { NotificationType } from "../../../../lib/events/live";
-import { ulid } from "../../../../lib/ids";
+import { newId } from "../../../../lib/ids";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import { inChunks, type NotificationsDb } from "./client";
 import { appliedEvents, notifications } from "./schema";
@@ -36,7 +36,7 @@ export async function applyEvent(
     const row = await findNotification(db, earlier.notificationId);
     if (row) return { row, applied: false };
   }
-  const id = `ntf_${ulid(input.at)}`;
+  const id = newId("ntf");
   // The row this event lands in: the new one, or the user's open group with this key.
   const target = `SELECT id FROM notifications WHERE id = ?1 OR (user_id = ?2 AND group_key = ?3 AND read_at IS NULL AND group_key IS NOT NULL)`;
   const results = await d1.batch([

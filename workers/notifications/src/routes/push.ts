@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../../../lib/app";
 import { requireUser } from "../../../../lib/auth/middleware";
 import { AppError } from "../../../../lib/errors";
-import { base64url, ulid } from "../../../../lib/ids";
+import { base64url, newId } from "../../../../lib/ids";
 import { BEARER, errorResponses, jsonBody, jsonResponse } from "../../../../lib/openapi";
 import { deleteExpoTokens, deleteSubscription, saveExpoToken, saveSubscription } from "../db/targets";
 import { notificationDeps } from "../deps";
@@ -47,7 +47,7 @@ export const pushRoutes = createRouter<NotificationsEnv>()
       const deps = notificationDeps(c.env);
       const { endpoint, keys } = c.req.valid("json");
       const saved = await saveSubscription(deps.db, {
-        id: `psb_${ulid(deps.now)}`,
+        id: newId("psb"),
         userId: c.var.principal.userId,
         endpoint,
         p256dh: keys.p256dh.replace(/=+$/, ""),
