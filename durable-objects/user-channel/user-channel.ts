@@ -4,6 +4,8 @@ import { requestIdFrom } from "../../lib/http/trace";
 import { randomToken, sha256Hex } from "../../lib/ids";
 import { describeError, log } from "../../lib/logging";
 import { SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
+import { notificationsDb } from "../../workers/notifications/src/db/client";
+import { markOffline, markOnline } from "../../workers/notifications/src/db/presence";
 import { sendDigest } from "../../workers/notifications/src/digest";
 import { CHANNEL_LIMITS } from "./limits";
 import { CLOSE, ClientFrame, MAX_FRAME_BYTES, type ServerFrame, SUBPROTOCOL } from "./protocol";
@@ -89,6 +91,7 @@ export class UserChannel extends SocketRoom<NotificationsEnv, ClientFrame, Socke
     }
 
     this.makeRoom();
+    const firstSocket = this.sockets().length === 0;
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [userId]);
     server.serializeAttachment({ userId, joinedAt: now, lastSeen: now } satisfies SocketState);
@@ -99,6 +102,7 @@ export class UserChannel extends SocketRoom<NotificationsEnv, ClientFrame, Socke
       serverTime: now,
     } satisfies ServerFrame);
     await this.scheduleAlarm(now + CHANNEL_LIMITS.sweepEveryMs);
+    if (firstSocket) await this.updatePresence(userId, true);
     return new Response(null, {
       status: 101,
       webSocket: client,
@@ -124,8 +128,20 @@ export class UserChannel extends SocketRoom<NotificationsEnv, ClientFrame, Socke
     }
   }
 
-  protected onLeave(): void {
-    // Nothing to tell anyone: the channel has no audience but its owner.
+  protected async onLeave(_ws: WebSocket, state: SocketState): Promise<void> {
+    // Nothing to tell anyone (the channel has no audience but its owner), but the last socket
+    // takes the user out of the presence index.
+    if (this.sockets().length === 0) await this.updatePresence(state.userId, false);
+  }
+
+  /** The presence index (online_users in D1) that broadcasts to many users read. Best effort. */
+  private async updatePresence(userId: string, online: boolean): Promise<void> {
+    try {
+      const db = notificationsDb(this.env.DB);
+      await (online ? markOnline(db, userId, Date.now()) : markOffline(db, userId));
+    } catch (error) {
+      log("warn", "presence not updated", { userId, online, ...describeError(error) });
+    }
   }
 
   // ---- Alarm: idle sweep and the digest ----
@@ -135,6 +151,8 @@ export class UserChannel extends SocketRoom<NotificationsEnv, ClientFrame, Socke
     await this.sweepIdle(now, CLOSE.timedOut);
     const digest = this.store.digest();
     const owner = this.store.owner();
+    // Also covers sockets that went without a close event reaching us.
+    if (owner && this.sockets().length === 0) await this.updatePresence(owner, false);
     if (digest && owner && digest.dueAt <= now) await this.runDigest(owner, digest.attempts, now);
     const next = [
       this.store.digest()?.dueAt,

@@ -11,9 +11,14 @@ const TEST_RANK_WINDOW = 10;
 export default defineConfig(() =>
   workerTestConfig({
     service: "feed",
-    neighbours: ["auth", "users", "posts", "media"],
-    databases: ["auth", "users", "posts", "media"],
-    http: { AUTH_HTTP: "auth", USERS_HTTP: "users", POSTS_HTTP: "posts" },
+    neighbours: ["auth", "users", "posts", "media", "notifications"],
+    databases: ["auth", "users", "posts", "media", "notifications"],
+    http: {
+      AUTH_HTTP: "auth",
+      USERS_HTTP: "users",
+      POSTS_HTTP: "posts",
+      NOTIFICATIONS_HTTP: "notifications",
+    },
     sinkQueues: ["plaza-feed-events-dlq"],
     bindings: { FANOUT_LIMIT: String(TEST_FANOUT_LIMIT), RANK_WINDOW: String(TEST_RANK_WINDOW) },
     // The same consumer as wrangler.toml, with short batches so tests need not wait seconds.

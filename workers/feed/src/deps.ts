@@ -6,6 +6,8 @@ export interface FeedDeps {
   timelines: FeedEnv["TIMELINES"];
   users: FeedEnv["USERS"];
   posts: FeedEnv["POSTS"];
+  /** Users' live channels (`feed.new` to followers who are online). */
+  notifications: FeedEnv["NOTIFICATIONS"];
   /** Authors with more followers than this get no fan-out (wrangler var FANOUT_LIMIT). */
   fanoutLimit: number;
   /** How many of the newest candidates the ranked feed orders (wrangler var RANK_WINDOW). */
@@ -28,6 +30,7 @@ export function feedDeps(env: FeedEnv): FeedDeps {
     timelines: env.TIMELINES,
     users: env.USERS,
     posts: env.POSTS,
+    notifications: env.NOTIFICATIONS,
     fanoutLimit: settings.data.FANOUT_LIMIT,
     rankWindow: settings.data.RANK_WINDOW,
     now: Date.now(),

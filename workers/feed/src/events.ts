@@ -1,5 +1,6 @@
 import type { TimelineEntry } from "../../../durable-objects/timeline/rpc";
 import type { DomainEvent, EventData } from "../../../lib/events/catalog";
+import { describeError, log } from "../../../lib/logging";
 import { type FeedDeps, timelineOf } from "./deps";
 import { followersUpTo, forEachFollowerPage, inBatches } from "./followers";
 
@@ -54,6 +55,25 @@ async function fanOutPost(deps: FeedDeps, data: EventData<"post.created">): Prom
   const followers = await followersUpTo(deps, data.authorId, deps.fanoutLimit);
   if (followers.more) return announceBigAuthor(deps, data.authorId);
   await inBatches(followers.ids, (id) => timelineOf(deps, id).addPosts([entry]));
+  await announceLive(deps, followers.ids, data);
+}
+
+/**
+ * Tells the followers who are online that their feed has something new (`feed.new` on their live
+ * channel). The timelines already hold the post: this is only a nudge, so a failure is logged and
+ * the event is not retried for it. Big authors' followers get no nudge (their posts merge at read).
+ */
+async function announceLive(deps: FeedDeps, followerIds: string[], data: EventData<"post.created">) {
+  if (followerIds.length === 0) return;
+  try {
+    await deps.notifications.publishToOnline(followerIds, {
+      type: "feed.new",
+      postId: data.postId,
+      authorId: data.authorId,
+    });
+  } catch (error) {
+    log("warn", "feed.new not announced", { postId: data.postId, ...describeError(error) });
+  }
 }
 
 /** Tells every follower's timeline to merge the author at read time, then marks the author as done. */

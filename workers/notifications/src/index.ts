@@ -1,8 +1,11 @@
+import { z } from "zod";
 import { consumeEvents } from "../../../lib/events/consume";
 import { LiveEvent, type PublishResult } from "../../../lib/events/live";
 import { describeError, log } from "../../../lib/logging";
 import { parseRpcArgument as parse, ServiceEntrypoint } from "../../../lib/service";
 import { createNotificationsApp } from "./app";
+import { notificationsDb } from "./db/client";
+import { onlineAmong } from "./db/presence";
 import { channelOf, notificationDeps } from "./deps";
 import { handleNotificationEvent } from "./notify";
 import { collectExpoReceipts } from "./receipts";
@@ -57,5 +60,20 @@ export class NotificationsService extends ServiceEntrypoint<NotificationsEnv> {
     const user = parse(UserId, userId);
     const live = parse(LiveEvent, event);
     return channelOf(notificationDeps(this.env), user).publish(live);
+  }
+
+  /**
+   * Pushes one event to each of these users who is online (the presence index), waking only their
+   * channels: for broadcasts such as `feed.new` to an author's followers. Offline users are
+   * skipped; nothing here must be kept for them.
+   */
+  async publishToOnline(userIds: string[], event: LiveEvent): Promise<{ online: number; delivered: number }> {
+    const users = parse(z.array(UserId).max(5000), userIds);
+    const live = parse(LiveEvent, event);
+    const online = await onlineAmong(notificationsDb(this.env.DB), users);
+    const deps = notificationDeps(this.env);
+    const results = await Promise.allSettled(online.map((id) => channelOf(deps, id).publish(live)));
+    const delivered = results.reduce((sum, r) => sum + (r.status === "fulfilled" ? r.value.delivered : 0), 0);
+    return { online: online.length, delivered };
   }
 }

@@ -134,3 +134,13 @@ export const expoTickets = sqliteTable(
   },
   (table) => [index("expo_tickets_created_idx").on(table.createdAt)],
 );
+
+/**
+ * Users with at least one live channel socket open, kept by their UserChannel (a row on the first
+ * socket, removed with the last). Lets a broadcast to many users (feed.new to an author's
+ * followers) wake only the channels that have someone to tell. A stale row costs one wasted call.
+ */
+export const onlineUsers = sqliteTable("online_users", {
+  userId: text("user_id").primaryKey(),
+  since: integer("since").notNull(),
+});
