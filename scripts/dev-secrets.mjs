@@ -1,16 +1,39 @@
 // Local secrets for `npm start`: each Worker's .dev.vars (git-ignored), made once and then kept,
 // so sessions survive restarts. Production sets the same names with `wrangler secret put`.
-import { randomBytes } from "node:crypto";
+import { createECDH, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { newSigningKey } from "./signing-key.mjs";
 import { ROOT } from "./workers.mjs";
 
-/** The secrets each Worker needs locally, and how to make each one. */
+/** A Web Push (VAPID) key pair, made once per run: both halves must come from the same pair. */
+let vapid;
+function vapidKeys() {
+  if (!vapid) {
+    const ecdh = createECDH("prime256v1");
+    ecdh.generateKeys();
+    vapid = {
+      publicKey: ecdh.getPublicKey().toString("base64url"),
+      privateKey: ecdh.getPrivateKey().toString("base64url"),
+    };
+  }
+  return vapid;
+}
+
+/**
+ * The secrets each Worker needs locally, and how to make each one. Provider keys that only a real
+ * account has (Resend, Twilio, Expo, TURN, the Realtime SFU) are left out: without them those
+ * channels and features are off, each with a log line (docs/operations.md lists them).
+ */
 const SECRETS = {
   auth: {
     SIGNING_KEYS: async () => JSON.stringify([await newSigningKey()]),
     PASSWORD_PEPPER: async () => randomBytes(32).toString("base64url"),
+  },
+  notifications: {
+    VAPID_PUBLIC_KEY: async () => vapidKeys().publicKey,
+    VAPID_PRIVATE_KEY: async () => vapidKeys().privateKey,
+    VAPID_SUBJECT: async () => "mailto:dev@plaza.local",
   },
 };
 
