@@ -1,3 +1,4 @@
+import { migrateSqlStorage } from "../../lib/sql-migrations";
 import type { CallView, EndReason, Publication } from "./protocol";
 
 /**
@@ -39,10 +40,7 @@ export class CallStorage {
   private cachedCall: CallRecord | null | undefined;
 
   constructor(private readonly sql: SqlStorage) {
-    sql.exec("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-    const applied = Number(sql.exec("SELECT value FROM _meta WHERE key = 'schema'").toArray()[0]?.value ?? 0);
-    for (const migration of MIGRATIONS.slice(applied)) sql.exec(migration);
-    sql.exec("INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema', ?)", MIGRATIONS.length);
+    migrateSqlStorage(sql, MIGRATIONS);
   }
 
   call(): CallRecord | null {

@@ -1,3 +1,4 @@
+import { migrateSqlStorage } from "../../lib/sql-migrations";
 import type { ChatMessage, ConversationView, DurableFrame, Member } from "./protocol";
 
 /**
@@ -38,11 +39,7 @@ type Row = Record<string, SqlStorageValue>;
 
 export class ChatStorage {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-    const applied = Number(sql.exec("SELECT value FROM _meta WHERE key = 'schema'").toArray()[0]?.value ?? 0);
-    for (const migration of MIGRATIONS.slice(applied)) sql.exec(migration);
-    if (applied !== MIGRATIONS.length)
-      sql.exec("INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema', ?)", MIGRATIONS.length);
+    migrateSqlStorage(sql, MIGRATIONS);
   }
 
   conversation(): ConversationRecord | null {

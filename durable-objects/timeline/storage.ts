@@ -1,3 +1,4 @@
+import { migrateSqlStorage } from "../../lib/sql-migrations";
 import type { Keyset, Snapshot, TimelineEntry } from "./rpc";
 
 /**
@@ -55,10 +56,7 @@ export function decayedAffinity(score: number, updatedAt: number, now: number): 
 
 export class TimelineStorage {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-    const applied = Number(sql.exec("SELECT value FROM _meta WHERE key = 'schema'").toArray()[0]?.value ?? 0);
-    for (const migration of MIGRATIONS.slice(applied)) sql.exec(migration);
-    sql.exec("INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema', ?)", MIGRATIONS.length);
+    migrateSqlStorage(sql, MIGRATIONS);
   }
 
   /** Adds entries (a post already there is left as it is); returns how many were new. */

@@ -1,3 +1,5 @@
+import { migrateSqlStorage } from "../../lib/sql-migrations";
+
 /**
  * The UserChannel's own SQLite storage: its owner, single-use tickets (hashed) and the pending
  * digest. Each entry of MIGRATIONS runs once, in order, tracked in `_meta` (never edit a shipped one).
@@ -12,10 +14,7 @@ type Row = Record<string, SqlStorageValue>;
 
 export class ChannelStorage {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-    const applied = Number(sql.exec("SELECT value FROM _meta WHERE key = 'schema'").toArray()[0]?.value ?? 0);
-    for (const migration of MIGRATIONS.slice(applied)) sql.exec(migration);
-    sql.exec("INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema', ?)", MIGRATIONS.length);
+    migrateSqlStorage(sql, MIGRATIONS);
   }
 
   /** The user this channel belongs to (known once it issued a ticket or scheduled a digest). */

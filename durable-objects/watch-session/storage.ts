@@ -1,3 +1,4 @@
+import { migrateSqlStorage } from "../../lib/sql-migrations";
 import type { PlaybackState } from "./playback";
 import type { ChatMessage, QueueItem, Role, SessionView } from "./protocol";
 
@@ -35,10 +36,7 @@ export class WatchStorage {
   private cachedSession: SessionRecord | null | undefined;
 
   constructor(private readonly sql: SqlStorage) {
-    sql.exec("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-    const applied = Number(sql.exec("SELECT value FROM _meta WHERE key = 'schema'").toArray()[0]?.value ?? 0);
-    for (const migration of MIGRATIONS.slice(applied)) sql.exec(migration);
-    sql.exec("INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema', ?)", MIGRATIONS.length);
+    migrateSqlStorage(sql, MIGRATIONS);
   }
 
   session(): SessionRecord | null {
