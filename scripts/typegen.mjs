@@ -37,6 +37,9 @@ for (const worker of workers) {
     "--strict-vars=false",
     "--include-main-module=false",
     `--env-interface=${envInterfaceName(worker.name)}`,
+    // Never the local .dev.vars (made by `npm start`, absent on a clean clone): declared secrets
+    // come from each config's [secrets] section, so the types are the same on every machine.
+    "--env-file=/dev/null",
   ]);
   console.log(`${check ? "checked" : "wrote"} ${out}`);
 }
