@@ -1,3 +1,5 @@
+import type { TicketHolder } from "../../lib/realtime/tickets";
+import * as tickets from "../../lib/realtime/tickets";
 import { migrateSqlStorage } from "../../lib/sql-migrations";
 import type { PlaybackState } from "./playback";
 import type { ChatMessage, QueueItem, Role, SessionView } from "./protocol";
@@ -172,23 +174,12 @@ export class WatchStorage {
   }
 
   saveTicket(hash: string, userId: string, handle: string, expiresAt: number): void {
-    this.sql.exec("DELETE FROM tickets WHERE expires_at < ?", Date.now());
-    this.sql.exec(
-      "INSERT INTO tickets (hash, user_id, handle, expires_at) VALUES (?, ?, ?, ?)",
-      hash,
-      userId,
-      handle,
-      expiresAt,
-    );
+    tickets.saveTicket(this.sql, hash, { userId, handle }, expiresAt);
   }
 
   /** Uses up a ticket: it is deleted whether or not it has expired; null when it was not valid. */
-  takeTicket(hash: string, now: number): { userId: string; handle: string } | null {
-    const row = this.sql
-      .exec<Row>("DELETE FROM tickets WHERE hash = ? RETURNING user_id, handle, expires_at", hash)
-      .toArray()[0];
-    if (!row || Number(row.expires_at) < now) return null;
-    return { userId: String(row.user_id), handle: String(row.handle) };
+  takeTicket(hash: string, now: number): TicketHolder | null {
+    return tickets.takeTicket(this.sql, hash, now);
   }
 
   addMessage(message: ChatMessage, seq: number): void {
