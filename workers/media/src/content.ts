@@ -4,7 +4,7 @@ import type { MediaDeps } from "./deps";
 import { isImageType } from "./file-types";
 import { fallbackFormat, preferredFormat } from "./negotiation";
 import type { VariantName } from "./schemas";
-import { originalKey, serveObject, variantKey } from "./storage";
+import { originalKey, type ServeContext, serveObject, variantKey } from "./storage";
 
 /** Variant widths in pixels; images narrower than that keep their size. */
 export const VARIANT_WIDTHS: Record<VariantName, number> = { thumb: 320, medium: 1080 };
@@ -12,18 +12,18 @@ export const VARIANT_WIDTHS: Record<VariantName, number> = { thumb: 320, medium:
 const noSuchMedia = () => new AppError("not_found", "no such media");
 
 /**
- * A media's bytes (the original, or a variant of an image) as the answer to `request`. Reads go
+ * A media's bytes (the original, or a variant of an image) as the answer to the request. Reads go
  * straight to R2: a file is in the bucket only once its bytes are complete.
  */
 export async function serveContent(
   deps: MediaDeps,
   id: string,
   variant: VariantName | undefined,
-  request: Request,
+  context: ServeContext,
 ): Promise<Response> {
   const response = variant
-    ? await serveVariant(deps, id, variant, request)
-    : await serveObject(deps.bucket, originalKey(id), request);
+    ? await serveVariant(deps, id, variant, context)
+    : await serveObject(deps.bucket, originalKey(id), context);
   if (!response) throw noSuchMedia();
   return response;
 }
@@ -37,12 +37,12 @@ async function serveVariant(
   deps: MediaDeps,
   id: string,
   variant: VariantName,
-  request: Request,
+  context: ServeContext,
 ): Promise<Response | null> {
-  const preferred = preferredFormat(request.headers.get("accept"));
+  const preferred = preferredFormat(context.request.headers.get("accept"));
   const key = variantKey(id, variant, preferred ?? "fallback");
   const headers = { vary: "accept" };
-  const cached = await serveObject(deps.bucket, key, request, headers);
+  const cached = await serveObject(deps.bucket, key, context, headers);
   if (cached) return cached;
 
   const original = await deps.bucket.get(originalKey(id));
@@ -55,7 +55,7 @@ async function serveVariant(
   const format = preferred ?? fallbackFormat(type);
   const bytes = await resize(deps.images, original.body, VARIANT_WIDTHS[variant], format);
   await deps.bucket.put(key, bytes, { httpMetadata: { contentType: format } });
-  return serveObject(deps.bucket, key, request, headers);
+  return serveObject(deps.bucket, key, context, headers);
 }
 
 /**

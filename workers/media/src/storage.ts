@@ -4,6 +4,7 @@
  * range and the head it was checked against always describe the same bytes.
  */
 
+import { errorBody } from "../../../lib/errors";
 import { contentRange, parseRange, resolveRange } from "./range";
 
 export const originalKey = (mediaId: string) => `media/${mediaId}`;
@@ -62,13 +63,36 @@ function full(object: R2ObjectBody, extra: HeadersInit): Response {
 }
 
 /**
- * The object at `key` as the answer to `request` (200, 206, 304 or 416), or null when there is no
- * such object. A plain GET costs one R2 read; a ranged or conditional one reads the head first.
+ * 416 for a range that starts at or past the end: content-range says where the file ends, and the
+ * standard error body lets clients read every failure the same way. The closed code set has no
+ * 416 of its own; bad_request is the nearest (the request asks for bytes that do not exist). The
+ * body is not the file, so it carries no ETag, and it answers one request, so no cache keeps it.
+ */
+function rangeNotSatisfiable(head: R2Object, extra: HeadersInit, requestId: string): Response {
+  const headers = headersOf(head, extra);
+  headers.delete("etag");
+  headers.set("cache-control", "no-store");
+  headers.set("content-range", `bytes */${head.size}`);
+  headers.set("content-type", "application/json; charset=utf-8");
+  const message = `the range starts at or past the end of the file (${head.size} bytes)`;
+  return new Response(JSON.stringify(errorBody("bad_request", message, requestId)), { status: 416, headers });
+}
+
+/** What serveObject needs besides the object: the request it answers and that request's id. */
+export interface ServeContext {
+  request: Request;
+  /** For the error body of a 416. */
+  requestId: string;
+}
+
+/**
+ * The object at `key` as the answer to the request (200, 206, 304 or 416), or null when there is
+ * no such object. A plain GET costs one R2 read; a ranged or conditional one reads the head first.
  */
 export async function serveObject(
   bucket: R2Bucket,
   key: string,
-  request: Request,
+  { request, requestId }: ServeContext,
   extra: HeadersInit = {},
 ): Promise<Response | null> {
   const range = parseRange(request.headers.get("range"));
@@ -88,13 +112,7 @@ export async function serveObject(
     return object && full(object, extra);
   }
   const resolved = resolveRange(range, head.size);
-  if (resolved === "unsatisfiable") {
-    // A range is negotiation, like 304: no error body, only where the file ends.
-    const headers = headersOf(head, extra);
-    headers.set("content-range", `bytes */${head.size}`);
-    headers.delete("content-type");
-    return new Response(null, { status: 416, headers });
-  }
+  if (resolved === "unsatisfiable") return rangeNotSatisfiable(head, extra, requestId);
   const object = await bucket.get(key, { range: resolved });
   if (!object) return null;
   const headers = headersOf(object, extra);

@@ -168,8 +168,18 @@ describe("reading", () => {
   it("answers 404 for an unknown media and 400 for an impossible id", async () => {
     const unknown = "med_01J9Z3V6Q3K8T1M2N4P5R6S7T8";
     expect((await call(request("GET", `/v1/media/${unknown}`))).status).toBe(404);
-    expect((await getContent(unknown)).status).toBe(404);
-    expect((await getContent(unknown, {}, "?variant=thumb")).status).toBe(404);
+    // Every way of asking for the bytes (plain, ranged, conditional, a variant) gets the error body.
+    for (const [headers, query] of [
+      [{}, ""],
+      [{ range: "bytes=0-9" }, ""],
+      [{ "if-none-match": '"abc"' }, ""],
+      [{}, "?variant=thumb"],
+      [{ range: "bytes=0-9" }, "?variant=thumb"],
+    ] as const) {
+      const response = await getContent(unknown, headers, query);
+      expect(response.status).toBe(404);
+      expect((await errorOf(response)).code).toBe("not_found");
+    }
     const bad = await call(request("GET", "/v1/media/not-an-id"));
     expect(bad.status).toBe(400);
     expect((await errorOf(bad)).details?.[0]?.path).toBe("path.id");

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { errorOf } from "../../../lib/testing/http";
 import { makeMp4 } from "./fixtures";
 import { bytesOf, getContent, newAccount, uploaded } from "./worker";
 
@@ -34,11 +35,18 @@ describe("GET /v1/media/:id/content with Range (video seeking)", () => {
     ["starting at the end", "bytes=10000-"],
     ["starting past the end", "bytes=20000-30000"],
     ["an empty suffix", "bytes=-0"],
-  ])("answers 416 with the file's size to a range %s", async (_name, range) => {
-    const response = await getContent(id, { range });
+  ])("answers 416 with the file's size and the error body to a range %s", async (_name, range) => {
+    const response = await getContent(id, { range, "x-request-id": "req-range-416" });
     expect(response.status).toBe(416);
     expect(response.headers.get("content-range")).toBe(`bytes */${SIZE}`);
-    expect(await response.text()).toBe("");
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    // The body is an error, not the file: no cache may keep it, and it has no ETag of the file.
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("etag")).toBeNull();
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    const error = await errorOf(response);
+    expect(error).toMatchObject({ code: "bad_request", requestId: "req-range-416" });
+    expect(error.message).toContain(`${SIZE} bytes`);
   });
 
   it.each([

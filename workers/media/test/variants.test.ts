@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { errorOf } from "../../../lib/testing/http";
 import { dimensionsOf } from "../src/dimensions";
 import { sniff } from "../src/file-types";
 import { convert, makeGif, makePng } from "./fixtures";
@@ -82,6 +83,11 @@ describe("GET /v1/media/:id/content?variant=", () => {
     const ranged = await getContent(media.id, { accept: "image/webp", range: "bytes=0-3" }, "?variant=thumb");
     expect(ranged.status).toBe(206);
     expect(new TextDecoder().decode(await bytesOf(ranged))).toBe("RIFF");
+    const past = await getContent(media.id, { accept: "image/webp", range: "bytes=100-" }, "?variant=thumb");
+    expect(past.status).toBe(416);
+    expect(past.headers.get("content-range")).toBe(`bytes */${marker.byteLength}`);
+    expect(past.headers.get("vary")).toBe("accept");
+    expect((await errorOf(past)).code).toBe("bad_request");
 
     // The original is untouched, and each negotiated format has its own entry.
     expect(await bytesOf(await getContent(media.id))).toEqual(png);

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../../../lib/app";
 import { requireUser } from "../../../../lib/auth/middleware";
-import { BEARER, errorResponses, jsonResponse } from "../../../../lib/openapi";
+import { BEARER, ErrorSchema, errorResponses, jsonResponse } from "../../../../lib/openapi";
 import { serveContent } from "../content";
 import { mediaDeps } from "../deps";
 import { deleteOwnMedia, mediaMetadata, uploadFile } from "../media";
@@ -60,13 +60,19 @@ export const mediaRoutes = createRouter<MediaEnv>()
         200: fileResponse("The whole file"),
         206: fileResponse("The requested range (see content-range)"),
         304: { description: "Not modified (If-None-Match)" },
-        416: { description: "The range starts past the end (content-range: bytes */size)" },
+        416: {
+          description: "The range starts at or past the end (content-range: bytes */size)",
+          content: { "application/json": { schema: ErrorSchema } },
+        },
         ...errorResponses(400, 404, 415),
       },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      return serveContent(mediaDeps(c.env), id, c.req.valid("query").variant, c.req.raw);
+      return serveContent(mediaDeps(c.env), id, c.req.valid("query").variant, {
+        request: c.req.raw,
+        requestId: c.var.requestId,
+      });
     },
   )
   .openapi(
