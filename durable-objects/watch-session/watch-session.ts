@@ -4,7 +4,7 @@ import { newId, randomToken, sha256Hex } from "../../lib/ids";
 import { TokenBucket } from "../../lib/realtime/limits";
 import { RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
 import { syncSessionIndex } from "../../workers/sessions/src/db/index-sync";
-import { WATCH_LIMITS } from "./limits";
+import { presenceDelayMs, WATCH_LIMITS } from "./limits";
 import * as rules from "./playback";
 import { changePlaylist, type QueueOp } from "./playlist";
 import {
@@ -20,6 +20,9 @@ import {
 import { participantsOf, roleOf } from "./roster";
 import type { EndResult, HistoryRequest, SessionInit, SessionSummary, TicketResult } from "./rpc";
 import { type SessionRecord, viewOf, WatchStorage } from "./storage";
+
+/** Roster news whose time was lost with the last eviction (if any): told at the next alarm. */
+const DUE_SINCE_WAKE = 0;
 
 interface WatchSocket extends SocketState {
   handle: string;
@@ -43,6 +46,12 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
   );
   /** The last broadcast seq, loaded once per wake (see WatchStorage.lastSeq). */
   private seq: number | null = null;
+  /**
+   * When the alarm tells everyone who is here (one `presence` frame for a burst of joins and
+   * departures) and writes the sessions index; null when nobody came or left since. Kept in memory:
+   * after a wake it is unknown, so it starts pending and the next alarm does both once.
+   */
+  private rosterDue: number | null = DUE_SINCE_WAKE;
 
   constructor(ctx: DurableObjectState, env: SessionsEnv) {
     super(ctx, env);
@@ -131,10 +140,9 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
     server.serializeAttachment(state);
     this.store.addMember(holder.userId, holder.handle, now);
 
-    const participants = this.participants(session);
-    this.send(server, this.welcome(session, holder.userId, participants));
-    this.broadcast(this.stamped({ type: "presence", participants }), server);
-    await this.scheduleAlarm(now + WATCH_LIMITS.indexSyncDelayMs);
+    // The joiner's welcome lists everyone; the others hear of the join in the next presence frame.
+    this.send(server, this.welcome(session, holder.userId, this.participants(session)));
+    await this.rosterChanged(now);
     return new Response(null, {
       status: 101,
       webSocket: client,
@@ -142,14 +150,19 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
     });
   }
 
-  /** Why this user may not join now, or null. */
+  /**
+   * Why this user may not join now, or null. Runs twice per join (ticket, upgrade), so it reads the
+   * user's own sockets (tagged with their id) and counts participants only when the sockets alone
+   * could reach the cap.
+   */
   private admissionRefusal(session: SessionRecord, userId: string): string | null {
     if (this.store.isKicked(userId)) return "you were removed from this session";
-    const present = this.participants(session);
-    const here = present.some((p) => p.userId === userId);
-    if (session.locked && !here && !this.store.isMember(userId)) return "the session is locked";
-    if (!here && present.length >= WATCH_LIMITS.maxParticipants) return "the session is full";
-    return null;
+    if (this.connected(userId)) return null;
+    if (session.locked && !this.store.isMember(userId)) return "the session is locked";
+    const full =
+      this.ctx.getWebSockets().length >= WATCH_LIMITS.maxParticipants &&
+      this.participants(session).length >= WATCH_LIMITS.maxParticipants;
+    return full ? "the session is full" : null;
   }
 
   // ---- Frames ----
@@ -242,11 +255,13 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
   private async kick(session: SessionRecord, userId: string, now: number): Promise<void> {
     if (userId === session.hostId) throw new RoomError("conflict", "the host cannot be removed", "kick");
     this.store.kick(userId, now);
-    for (const { ws, state } of this.sockets()) {
-      if (state.userId !== userId) continue;
+    let wasBuffering = false;
+    for (const ws of this.ctx.getWebSockets(userId)) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      wasBuffering ||= this.stateOf(ws)?.buffering === true;
       ws.close(CLOSE.kicked.code, CLOSE.kicked.reason);
     }
-    await this.afterDeparture(session, userId);
+    await this.afterDeparture(session, userId, wasBuffering);
   }
 
   private changeQueue(op: QueueOp, userId: string, now: number): void {
@@ -273,40 +288,73 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
   protected async onLeave(_ws: WebSocket, state: WatchSocket): Promise<void> {
     const session = this.store.session();
     if (!session || session.status === "ended") return;
-    await this.afterDeparture(session, state.userId);
+    await this.afterDeparture(session, state.userId, state.buffering);
   }
 
-  /** After sockets close: pass the host role on if the host is gone, tell everyone, re-check buffering. */
-  private async afterDeparture(session: SessionRecord, userId: string): Promise<void> {
-    const present = this.participants(session);
-    let current = session;
-    if (userId === session.hostId && !present.some((p) => p.userId === userId) && present.length > 0) {
+  /**
+   * After sockets close: pass the host role on if the host is gone, re-check buffering if a
+   * buffering socket left, and tell everyone (presence, from the alarm). Only the host's departure
+   * reads the whole roster, so a room emptying out costs O(N), not O(N^2).
+   */
+  private async afterDeparture(session: SessionRecord, userId: string, wasBuffering: boolean): Promise<void> {
+    if (userId === session.hostId && !this.connected(userId)) {
       const cohosts = this.store.cohosts();
+      const present = this.participants(session);
       const heir = present.find((p) => cohosts.has(p.userId)) ?? present[0];
       if (heir) {
         this.store.updateSession({ hostId: heir.userId });
         this.store.setRole(heir.userId, "viewer");
         this.store.setRole(userId, "cohost");
-        current = { ...session, hostId: heir.userId };
         this.broadcastSession();
       }
     }
-    this.broadcastPresence(current);
-    this.reconcileBuffering(Date.now());
-    await this.scheduleAlarm(Date.now() + WATCH_LIMITS.indexSyncDelayMs);
+    if (wasBuffering) this.reconcileBuffering(Date.now());
+    await this.rosterChanged(Date.now());
   }
 
-  // ---- Alarm: idle sweep and the sessions index ----
+  /** Whether this user has an open socket here (sockets are tagged with their user's id). */
+  private connected(userId: string): boolean {
+    return this.ctx.getWebSockets(userId).some((ws) => ws.readyState === WebSocket.OPEN);
+  }
+
+  /**
+   * Someone joined or left. The others hear of it from the alarm, presenceDelayMs() after the first
+   * change of a burst: one presence frame for the whole burst, and one write to the sessions index.
+   * (Broadcasting the whole list on every join cost O(N^2) bytes: 15.6 s to fill a room of 500.)
+   */
+  private async rosterChanged(now: number): Promise<void> {
+    if (this.rosterDue !== null && this.rosterDue !== DUE_SINCE_WAKE) return;
+    this.rosterDue = now + presenceDelayMs(this.ctx.getWebSockets().length);
+    await this.scheduleAlarm(this.rosterDue);
+  }
+
+  // ---- Alarm: idle sweep, then roster news (presence and the sessions index) ----
 
   override async alarm(): Promise<void> {
     const now = Date.now();
     const session = this.store.session();
     if (!session || session.status === "ended") return;
+    // Departures found here are told at once, below.
     await this.sweepIdle(now, CLOSE.timedOut);
-    const members = this.store.unsyncedMembers();
-    await syncSessionIndex(this.env.DB, session.id, this.participants(session).length, members);
-    this.store.markMembersSynced(members.map((m) => m.userId));
-    if (this.sockets().length > 0) await this.ctx.storage.setAlarm(now + WATCH_LIMITS.sweepEveryMs);
+    if (this.rosterDue !== null) {
+      this.rosterDue = null;
+      const current = this.store.session() ?? session;
+      const participants = this.participants(current);
+      this.broadcast(this.stamped({ type: "presence", participants }));
+      const members = this.store.unsyncedMembers();
+      try {
+        await syncSessionIndex(this.env.DB, session.id, participants.length, members);
+      } catch (error) {
+        // The runtime retries a failed alarm: keep the news pending for that retry.
+        this.rosterDue ??= DUE_SINCE_WAKE;
+        throw error;
+      }
+      this.store.markMembersSynced(members.map((m) => m.userId));
+    }
+    // Someone may have come while the index was being written: their news is due then.
+    const next =
+      this.rosterDue ?? (this.ctx.getWebSockets().length > 0 ? now + WATCH_LIMITS.sweepEveryMs : null);
+    if (next !== null) await this.ctx.storage.setAlarm(next);
   }
 
   private async scheduleAlarm(at: number): Promise<void> {

@@ -71,6 +71,9 @@ describe("silent sockets", () => {
     const session = await createSession(host);
     const a = await join(host, session);
     const b = await join(guest, session);
+    const both = await a.next<Frame & { seq: number }>("presence", 2000, (f) => {
+      return (f.participants as unknown[]).length === 2;
+    });
     await runInDurableObject(roomStub(session.id), (_instance, state) => {
       for (const ws of state.getWebSockets(guest.user.id)) {
         const attachment = ws.deserializeAttachment() as { lastSeen: number };
@@ -84,7 +87,7 @@ describe("silent sockets", () => {
     const presence = await a.next<Frame & { participants: { userId: string }[] }>(
       "presence",
       2000,
-      (f) => f.participants.length === 1,
+      (f) => Number(f.seq) > both.seq,
     );
     expect(presence.participants.map((p) => p.userId)).toEqual([host.user.id]);
     a.close();

@@ -81,7 +81,10 @@ describe("host hand-over", () => {
     a.close();
     const handOver = await b.next<SessionFrame>("session", 3000);
     expect(handOver.session.hostId).toBe(cohost.user.id);
-    const presence = await b.next<PresenceFrame>("presence", 2000, (f) => f.participants.length === 2);
+    const presence = await b.next<PresenceFrame>("presence", 2000, (f) =>
+      f.participants.every((p) => p.userId !== host.user.id),
+    );
+    expect(presence.participants.map((p) => p.userId)).toEqual([viewer.user.id, cohost.user.id]);
     expect(presence.participants.find((p) => p.userId === cohost.user.id)?.role).toBe("host");
     c.send({ type: "kick", userId: viewer.user.id });
     expect((await b.whenClosed()).code).toBe(4003);
@@ -109,7 +112,11 @@ describe("host hand-over", () => {
     a.close();
     await b.next<SessionFrame>("session", 3000);
     const back = await join(host, session);
-    const presence = await b.next<PresenceFrame>("presence", 2000, (f) => f.participants.length === 2);
+    // b's first presence frame may still list the host as host (b's own join): wait for the return.
+    const presence = await b.next<PresenceFrame>("presence", 2000, (f) =>
+      f.participants.some((p) => p.userId === host.user.id && p.role !== "host"),
+    );
+    expect(presence.participants).toHaveLength(2);
     expect(presence.participants.find((p) => p.userId === host.user.id)?.role).toBe("cohost");
     closeAll(back, b);
   });
@@ -121,9 +128,10 @@ describe("kick", () => {
     const session = await createSession(host);
     const a = await join(host, session);
     const b = await join(guest, session);
+    const both = await a.next<PresenceFrame>("presence", 2000, (f) => f.participants.length === 2);
     a.send({ type: "kick", userId: guest.user.id });
     expect(await b.whenClosed()).toEqual({ code: 4003, reason: "removed from the session by the host" });
-    const presence = await a.next<PresenceFrame>("presence", 2000, (f) => f.participants.length === 1);
+    const presence = await a.next<PresenceFrame>("presence", 2000, (f) => Number(f.seq) > Number(both.seq));
     expect(presence.participants.map((p) => p.userId)).toEqual([host.user.id]);
     const again = await ticketFor(guest, session.id, session.inviteCode);
     expect(again.status).toBe(403);
@@ -225,5 +233,56 @@ describe("membership in the index", () => {
     const ticket = await ticketFor(guest, session.id);
     expect(ticket.status).toBe(201);
     b.close();
+  });
+});
+
+describe("presence", () => {
+  it("when several people join at once, then the others get one presence frame for the burst, listing everyone", async () => {
+    const host = await newAccount();
+    const guests = [await newAccount(), await newAccount(), await newAccount(), await newAccount()];
+    const session = await createSession(host);
+    const a = await join(host, session);
+    const alone = await a.next<PresenceFrame>("presence", 2000);
+    expect(alone.participants.map((p) => p.userId)).toEqual([host.user.id]);
+
+    const sockets = await Promise.all(guests.map((guest) => join(guest, session)));
+
+    const everyone = [host, ...guests].map((account) => account.user.id).sort();
+    const full = await a.next<PresenceFrame>("presence", 3000, (f) => f.participants.length === 5);
+    expect(full.participants.map((p) => p.userId).sort()).toEqual(everyone);
+    expect(full.participants.find((p) => p.userId === host.user.id)?.role).toBe("host");
+    // Each joiner's welcome already listed everyone present when they came, themselves included.
+    for (const [index, socket] of sockets.entries()) {
+      const welcome = socket.frames[0] as Frame & { participants: { userId: string }[] };
+      expect(welcome.type).toBe("welcome");
+      expect(welcome.participants.map((p) => p.userId)).toContain(guests[index]?.user.id);
+    }
+    // One frame per join would be four; the burst was told in fewer (one, unless the joins were slow).
+    const told = a.frames.filter((f) => f.type === "presence" && f !== alone);
+    expect(told.length).toBeLessThan(guests.length);
+    closeAll(a, ...sockets);
+  });
+
+  it("when people leave, then the rest are told in one presence frame a moment later", async () => {
+    const [host, first, second] = [await newAccount(), await newAccount(), await newAccount()];
+    const session = await createSession(host);
+    const a = await join(host, session);
+    const b = await join(first, session);
+    const c = await join(second, session);
+    const three = await a.next<PresenceFrame>("presence", 2000, (f) => f.participants.length === 3);
+
+    closeAll(b, c);
+
+    const after = await a.next<PresenceFrame>(
+      "presence",
+      2000,
+      (f) => Number(f.seq) > Number(three.seq) && f.participants.length === 1,
+    );
+    expect(after.participants.map((p) => p.userId)).toEqual([host.user.id]);
+    a.send({ type: "ping", t: 1 });
+    await a.next("pong");
+    const later = a.frames.filter((f) => f.type === "presence" && Number(f.seq) > Number(three.seq));
+    expect(later).toHaveLength(1);
+    a.close();
   });
 });
