@@ -5,26 +5,25 @@ import { TokenBucket } from "../../lib/realtime/limits";
 import { RoomError, SocketRoom } from "../../lib/realtime/socket-room";
 import { recordCallEnded } from "../../workers/calls/src/db/calls";
 import { CALL_LIMITS } from "./limits";
+import { CallMembership } from "./membership";
 import {
   CLOSE,
   ClientFrame,
   type EndReason,
   MAX_FRAME_BYTES,
   MAX_SIGNAL_BYTES,
-  type Member,
   type Publication,
   type ServerFrame,
   type SignalData,
   SUBPROTOCOL,
 } from "./protocol";
-import { type CallSocket, type LeaveReason, membersOf, NO_MEDIA } from "./roster";
+import { type CallSocket, closeSocket, type LeaveReason, markDeparted, NO_MEDIA } from "./roster";
 import {
   type Caller,
   type CallInit,
   type EndResult,
   forbidden,
   notFound,
-  type Refusal,
   type SfuCheck,
   type SfuSessionRequest,
   type SummaryResult,
@@ -45,12 +44,14 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
   protected readonly limits = { maxFrameBytes: MAX_FRAME_BYTES, idleTimeoutMs: CALL_LIMITS.idleTimeoutMs };
   protected readonly closeCodes = CLOSE;
   private readonly store: CallStorage;
+  private readonly membership: CallMembership;
   private readonly signalLimit = new TokenBucket(CALL_LIMITS.signals.burst, CALL_LIMITS.signals.perSecond);
   private readonly updateLimit = new TokenBucket(CALL_LIMITS.updates.burst, CALL_LIMITS.updates.perSecond);
 
   constructor(ctx: DurableObjectState, env: CallsEnv) {
     super(ctx, env);
     this.store = new CallStorage(ctx.storage.sql);
+    this.membership = new CallMembership(ctx, this.store, () => this.sockets());
   }
 
   // ---- RPC from the calls Worker ----
@@ -64,17 +65,17 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
   /** The call and who is in it, for a caller who may see it. */
   async summary(caller: Caller): Promise<SummaryResult> {
     const call = this.store.call();
-    if (!call || !this.maySee(call, caller)) return notFound();
+    if (!call || !this.membership.maySee(call, caller)) return notFound();
     return {
       ok: true,
-      summary: { call: viewOf(call), status: call.status, members: this.members(call) },
+      summary: { call: viewOf(call), status: call.status, members: this.membership.members(call) },
     };
   }
 
   async issueTicket(caller: Caller & { handle: string }): Promise<TicketResult> {
     const call = this.store.call();
-    if (!call || call.status === "ended" || !this.maySee(call, caller)) return notFound();
-    const refusal = this.admissionRefusal(call, caller.userId);
+    if (!call || call.status === "ended" || !this.membership.maySee(call, caller)) return notFound();
+    const refusal = this.membership.admissionRefusal(call, caller.userId);
     if (refusal) return refusal;
     const ticket = randomToken(24);
     const expiresAt = Date.now() + CALL_LIMITS.ticketTtlMs;
@@ -87,7 +88,7 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
     const call = this.store.call();
     if (!call || call.status === "ended") return notFound();
     if (userId !== call.creatorId && userId !== call.hostId) {
-      const canSee = this.maySee(call, { userId, hasInviteCode: false });
+      const canSee = this.membership.maySee(call, { userId, hasInviteCode: false });
       return canSee ? forbidden("only the host can end the call") : notFound();
     }
     await this.finish(call, "host", Date.now());
@@ -98,7 +99,7 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
 
   /** Whether this user may open an SFU session here: an SFU call they are connected to. */
   async checkSfuMember(userId: string): Promise<SfuCheck> {
-    return sfuMemberRefusal(this.store.call(), userId, (id) => this.isPresent(id)) ?? { ok: true };
+    return sfuMemberRefusal(this.store.call(), userId, (id) => this.membership.isPresent(id)) ?? { ok: true };
   }
 
   /** Records a member's new SFU session (replacing any older one) and tells everyone. */
@@ -115,7 +116,7 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
    * tracks named (each must be published here by another member who is present).
    */
   async checkSfuSession(request: SfuSessionRequest): Promise<SfuCheck> {
-    const isPresent = (id: string) => this.isPresent(id);
+    const isPresent = (id: string) => this.membership.isPresent(id);
     const refusal =
       sfuMemberRefusal(this.store.call(), request.userId, isPresent) ??
       sfuSessionRefusal(this.store, request, isPresent);
@@ -154,12 +155,12 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
     const now = Date.now();
     const holder = this.store.takeTicket(await sha256Hex(ticket), now);
     if (!holder) return refuse("unauthorized", "the ticket is unknown, used or expired");
-    const refusal = this.admissionRefusal(call, holder.userId);
+    const refusal = this.membership.admissionRefusal(call, holder.userId);
     if (refusal) return refuse(refusal.code, refusal.message);
 
     // One connection per member: a second one (another tab, a reconnect) replaces the first.
-    const replaced = this.sockets().filter(({ state }) => state.userId === holder.userId);
-    for (const { ws, state } of replaced) this.close(ws, state, "replaced", CLOSE.replaced);
+    const replaced = this.membership.socketsOf(holder.userId);
+    for (const { ws, state } of replaced) closeSocket(ws, state, "replaced", CLOSE.replaced);
     if (replaced.length > 0) this.departed(call, holder.userId, "replaced", now);
 
     const { 0: client, 1: server } = new WebSocketPair();
@@ -174,10 +175,10 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
     };
     server.serializeAttachment(state);
     this.store.addMember(holder.userId, now);
-    this.recordArrival(this.store.call() ?? call, now);
+    this.membership.recordArrival(this.store.call() ?? call, now);
 
     const current = this.store.call() ?? call;
-    const members = this.members(current);
+    const members = this.membership.members(current);
     this.send(server, { type: "roster", call: viewOf(current), members } satisfies ServerFrame);
     const newcomer = members.find((m) => m.userId === holder.userId);
     if (newcomer) this.broadcast({ type: "joined", member: newcomer } satisfies ServerFrame, server);
@@ -186,37 +187,6 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
       status: 101,
       webSocket: client,
       headers: { "sec-websocket-protocol": SUBPROTOCOL },
-    });
-  }
-
-  /** Who may see the call and ask to join: the host, invitees, past members, holders of the code. */
-  private maySee(call: CallRecord, caller: Caller): boolean {
-    return (
-      caller.userId === call.creatorId ||
-      caller.userId === call.hostId ||
-      caller.hasInviteCode ||
-      this.store.isInvited(caller.userId) ||
-      this.store.hasJoined(caller.userId)
-    );
-  }
-
-  /** Why this user may not join now, or null. */
-  private admissionRefusal(call: CallRecord, userId: string): Refusal | null {
-    if (this.store.isKicked(userId)) return forbidden("you were removed from this call");
-    const present = this.presentUserIds();
-    if (!present.has(userId) && present.size >= call.maxMembers) {
-      return forbidden(`the call is full (${call.maxMembers} members)`);
-    }
-    return null;
-  }
-
-  /** The first join starts the call; the peak is the most members present at once. */
-  private recordArrival(call: CallRecord, now: number): void {
-    const count = this.presentUserIds().size;
-    this.store.updateCall({
-      ...(call.startedAt === null && { startedAt: now }),
-      ...(count > call.peakMembers && { peakMembers: count }),
-      emptySince: null,
     });
   }
 
@@ -266,7 +236,7 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
       );
     }
     const text = JSON.stringify({ type: "signal", from: from.userId, data } satisfies ServerFrame);
-    const targets = this.openSocketsOf(to);
+    const targets = this.membership.openSocketsOf(to);
     if (targets.length === 0) throw new RoomError("not_found", "no such member in this call", "signal");
     for (const ws of targets) {
       try {
@@ -278,7 +248,7 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
   }
 
   private mute(by: string, userId: string): void {
-    const targets = this.sockets().filter(({ state }) => state.userId === userId);
+    const targets = this.membership.socketsOf(userId);
     if (targets.length === 0) throw new RoomError("not_found", "no such member in this call", "mute");
     for (const { ws, state } of targets) {
       state.media = { ...state.media, audio: false };
@@ -290,10 +260,10 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
 
   private kick(call: CallRecord, userId: string, now: number): void {
     if (userId === call.hostId) throw new RoomError("conflict", "the host cannot be removed", "kick");
-    const targets = this.sockets().filter(({ state }) => state.userId === userId);
+    const targets = this.membership.socketsOf(userId);
     if (targets.length === 0) throw new RoomError("not_found", "no such member in this call", "kick");
     this.store.kick(userId, now);
-    for (const { ws, state } of targets) this.close(ws, state, "kicked", CLOSE.kicked);
+    for (const { ws, state } of targets) closeSocket(ws, state, "kicked", CLOSE.kicked);
     this.departed(call, userId, "kicked", now);
   }
 
@@ -301,37 +271,14 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
 
   protected async onLeave(ws: WebSocket, state: CallSocket): Promise<void> {
     if (state.departed) return;
-    this.markDeparted(ws, state, "left");
+    markDeparted(ws, state, "left");
     const call = this.store.call();
     if (!call || call.status === "ended") return;
     // Another connection of the same member replaced this one: they are still here.
-    if (this.openSocketsOf(state.userId).length > 0) return;
+    if (this.membership.openSocketsOf(state.userId).length > 0) return;
     this.departed(call, state.userId, "left", Date.now());
-    if (this.presentUserIds().size === 0) await this.scheduleAlarm(Date.now() + CALL_LIMITS.emptyGraceMs);
-  }
-
-  /** Closes one socket for a reason of ours; its later close event is then ignored. */
-  private close(
-    ws: WebSocket,
-    state: CallSocket,
-    reason: LeaveReason,
-    close: { code: number; reason: string },
-  ) {
-    this.markDeparted(ws, state, reason);
-    try {
-      ws.close(close.code, close.reason);
-    } catch {
-      // already closed
-    }
-  }
-
-  private markDeparted(ws: WebSocket, state: CallSocket, reason: LeaveReason): void {
-    state.departed = reason;
-    try {
-      ws.serializeAttachment(state);
-    } catch {
-      // a socket that is gone keeps no attachment; nothing will read it again
-    }
+    if (this.membership.presentUserIds().size === 0)
+      await this.scheduleAlarm(Date.now() + CALL_LIMITS.emptyGraceMs);
   }
 
   /** After a member's last socket has gone: their SFU tracks go, the host role passes on, all are told. */
@@ -339,7 +286,7 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
     this.store.dropSfuSessionsOf(userId);
     this.broadcast({ type: "left", userId, reason } satisfies ServerFrame);
     if (reason === "replaced") return;
-    const present = this.members(call);
+    const present = this.membership.members(call);
     if (present.length === 0) {
       this.store.updateCall({ emptySince: now });
       return;
@@ -360,7 +307,7 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
     if (!call || call.status === "ended") return;
     const now = Date.now();
     await this.closeSilent(now);
-    if (this.presentUserIds().size > 0) {
+    if (this.membership.presentUserIds().size > 0) {
       await this.ctx.storage.setAlarm(now + CALL_LIMITS.sweepEveryMs);
       return;
     }
@@ -376,9 +323,9 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
   private async closeSilent(now: number): Promise<void> {
     for (const { ws, state } of this.sockets()) {
       if (now - this.lastSignOfLife(ws, state) <= CALL_LIMITS.idleTimeoutMs) continue;
-      this.close(ws, state, "timed_out", CLOSE.timedOut);
+      closeSocket(ws, state, "timed_out", CLOSE.timedOut);
       const call = this.store.call();
-      if (call && this.openSocketsOf(state.userId).length === 0)
+      if (call && this.membership.openSocketsOf(state.userId).length === 0)
         this.departed(call, state.userId, "timed_out", now);
     }
   }
@@ -388,7 +335,7 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
    * and the alarm or the host can try again), then everyone is told and disconnected.
    */
   private async finish(call: CallRecord, reason: EndReason, now: number): Promise<void> {
-    const lastPresent = this.presentUserIds().size > 0 ? now : (call.emptySince ?? now);
+    const lastPresent = this.membership.presentUserIds().size > 0 ? now : (call.emptySince ?? now);
     const durationMs = call.startedAt === null ? 0 : Math.max(0, lastPresent - call.startedAt);
     await recordCallEnded(this.env.DB, call.id, {
       startedAt: call.startedAt,
@@ -400,7 +347,7 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
     this.store.updateCall({ status: "ended", endedAt: now, endReason: reason });
     this.store.clearTickets();
     this.broadcast({ type: "ended", reason } satisfies ServerFrame);
-    for (const { ws, state } of this.sockets()) this.close(ws, state, "left", CLOSE.ended);
+    for (const { ws, state } of this.sockets()) closeSocket(ws, state, "left", CLOSE.ended);
     await this.ctx.storage.deleteAlarm();
   }
 
@@ -421,38 +368,13 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
     if (userId !== call.hostId) throw new RoomError("forbidden", "only the host can do that", frame);
   }
 
-  private openSocketsOf(userId: string): WebSocket[] {
-    return this.ctx.getWebSockets(userId).filter((ws) => {
-      if (ws.readyState !== WebSocket.OPEN) return false;
-      return !this.stateOf(ws)?.departed;
-    });
-  }
-
-  private isPresent(userId: string): boolean {
-    return this.openSocketsOf(userId).length > 0;
-  }
-
-  private presentUserIds(): Set<string> {
-    return new Set(this.presentSockets().map(({ state }) => state.userId));
-  }
-
-  private presentSockets(): { ws: WebSocket; state: CallSocket }[] {
-    return this.sockets().filter(({ state }) => !state.departed);
-  }
-
-  /** Who is here, one entry per member, in joining order, with their media and SFU tracks. */
-  private members(call: CallRecord): Member[] {
-    const publications = call.mode === "sfu" ? this.store.publications() : new Map<string, Publication>();
-    return membersOf(
-      this.presentSockets().map(({ state }) => state),
-      call.hostId,
-      publications,
-    );
-  }
-
   private broadcastRoster(): void {
     const call = this.store.call();
     if (!call) return;
-    this.broadcast({ type: "roster", call: viewOf(call), members: this.members(call) } satisfies ServerFrame);
+    this.broadcast({
+      type: "roster",
+      call: viewOf(call),
+      members: this.membership.members(call),
+    } satisfies ServerFrame);
   }
 }

@@ -37,3 +37,28 @@ export function membersOf(
       sfu: publications.get(state.userId) ?? null,
     }));
 }
+
+/** Records that this socket's departure is handled, so its later close event is ignored. */
+export function markDeparted(ws: WebSocket, state: CallSocket, reason: LeaveReason): void {
+  state.departed = reason;
+  try {
+    ws.serializeAttachment(state);
+  } catch {
+    // a socket that is gone keeps no attachment; nothing will read it again
+  }
+}
+
+/** Closes one socket for a reason of ours; its later close event is then ignored. */
+export function closeSocket(
+  ws: WebSocket,
+  state: CallSocket,
+  reason: LeaveReason,
+  close: { code: number; reason: string },
+): void {
+  markDeparted(ws, state, reason);
+  try {
+    ws.close(close.code, close.reason);
+  } catch {
+    // already closed
+  }
+}
