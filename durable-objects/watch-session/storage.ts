@@ -111,7 +111,9 @@ export class WatchStorage {
    */
   lastSeq(): number {
     const stored = this.sql.exec<Row>("SELECT value FROM state WHERE key = 'seq'").toArray()[0];
-    const chat = this.sql.exec<Row>("SELECT MAX(seq) AS seq FROM messages").toArray()[0];
+    // The newest row holds the highest seq (rows are only ever appended, seqs only rise): one
+    // lookup at the end of the table on each wake, where MAX(seq) read the whole chat history.
+    const chat = this.sql.exec<Row>("SELECT seq FROM messages ORDER BY rowid DESC LIMIT 1").toArray()[0];
     return Math.max(stored ? Number(stored.value) : 0, chat?.seq == null ? 0 : Number(chat.seq));
   }
 
