@@ -60,12 +60,14 @@ function ratiosOf(runs) {
 
 /** Medians per target and size, ratios, and the verdicts. */
 export function analyze(sizes, targets) {
-  const bySize = sizes.map(({ n, plan, joins, runs: all }) => {
+  const bySize = sizes.map(({ n, plan, joins, runs: all, pooled = {} }) => {
     // Whole rounds only (a failed run leaves the last round short).
     const complete = Math.min(...targets.map(({ name }) => all[name]?.length ?? 0));
     const runs = Object.fromEntries(targets.map(({ name }) => [name, (all[name] ?? []).slice(0, complete)]));
     const summaries = Object.fromEntries(targets.map(({ name }) => [name, medians(runs[name], FIELDS)]));
     const ratios = ratiosOf(runs);
+    const [watch, bare] = [pooled["watch-session"], pooled["bare-do"]];
+    if (watch && bare) ratios.pooledP99 = { value: watch.p99 / bare.p99, watch: watch.p99, bare: bare.p99 };
     const goals = ratios.throughput
       ? {
           throughput: {
@@ -80,7 +82,7 @@ export function analyze(sizes, targets) {
           },
         }
       : null;
-    return { n, plan, joins, summaries, ratios, goals };
+    return { n, plan, joins, summaries, pooled, ratios, goals };
   });
   const judged = bySize.filter(({ goals }) => goals);
   const pass = judged.length > 0 && judged.every(({ goals }) => goals.throughput.pass && goals.p99.pass);
@@ -101,7 +103,8 @@ export function printReport(analysis, opts) {
   for (const { n, plan, joins, summaries, ratios, goals } of analysis.sizes) {
     console.log(
       `\nN = ${n}: saturated ${plan.saturate.senders} sender(s) x ${plan.saturate.window} in flight; ` +
-        `paced ${fmt(plan.paced.messagesPerSec, 1)} msg/s (${opts.pacedRate} deliveries/s) from all ${n}`,
+        `paced ${fmt(plan.paced.messagesPerSec, 1)} msg/s (${opts.pacedRate} deliveries/s) from all ${n}, ` +
+        `${plan.paced.slices ?? 1} turns of ${fmt(plan.paced.sliceMs ?? opts.pacedDurationMs)} ms per target and round`,
     );
     const header = ["target", "deliveries/s", "p50 ms", "p99 ms", "CPU us/delivery", "loaded p99 ms"];
     header.push("client us/dlv", "bytes/dlv", "other load");
@@ -124,6 +127,13 @@ export function printReport(analysis, opts) {
     console.log(`  joining ${n}: ${joinCost.join(", ")}`);
     ratioLine("watch-session / bare-do, deliveries/s", ratios.throughput);
     ratioLine("watch-session / bare-do, p99 (paced)", ratios.p99);
+    if (ratios.pooledP99) {
+      const { value, watch, bare } = ratios.pooledP99;
+      console.log(
+        `  ${"  p99 of all rounds' copies pooled".padEnd(44)} ${fmt(value, 2).padStart(6)}   ` +
+          `(${fmt(watch, 2)} ms / ${fmt(bare, 2)} ms)`,
+      );
+    }
     ratioLine("watch-session / bare-do, p50 (paced)", ratios.p50);
     ratioLine("watch-session / bare-do, CPU per delivery", ratios.cpu);
     ratioLine("watch-session - bare-do, CPU us per delivery", ratios.cpuExtraUs, 1);

@@ -1,9 +1,11 @@
 // One room size N: join N clients to every target, then interleaved rounds; in each round every target
-// runs a saturated phase (closed loop: throughput, CPU per delivery) and a paced phase (a fixed offered
-// rate well under capacity: latency without queueing behind the load generator's own window).
+// runs a saturated phase (closed loop: throughput, CPU per delivery), then the targets take turns in
+// short paced slices (a fixed offered rate well under capacity: latency without queueing behind the load
+// generator's own window), A B C C B A A B C ..., so that each target's latency in a round is sampled
+// across the same seconds of a shared, noisy machine.
 import { setTimeout as sleep } from "node:timers/promises";
 import { waitForIdle, waitForQuietMachine } from "../lib/cpu.mjs";
-import { interleaveRounds, withCpu } from "../lib/interleave.mjs";
+import { withCpu } from "../lib/interleave.mjs";
 import { latencySummary } from "../lib/load.mjs";
 
 const range = (count) => Array.from({ length: count }, (_, index) => index);
@@ -35,7 +37,47 @@ function check(target, room, phase, result) {
   }
 }
 
-/** A run's figures: the saturated phase's throughput and CPU, both phases' latency. */
+/**
+ * One target's paced slices of a round, added up: every copy's latency, CPU, deliveries, and the other
+ * load weighted by each slice's wall time.
+ */
+class PacedTotals {
+  constructor() {
+    /** @type {number[]} */
+    this.latencies = [];
+    this.serverCpuMs = 0;
+    this.deliveries = 0;
+    this.elapsedMs = 0;
+    this.otherMs = 0;
+    this.wallMs = 0;
+    this.slices = 0;
+  }
+
+  add(slice) {
+    for (const value of slice.result.latencies) this.latencies.push(value);
+    this.serverCpuMs += slice.serverCpuMs;
+    this.deliveries += slice.result.deliveries;
+    this.elapsedMs += slice.result.elapsedMs;
+    this.otherMs += slice.otherLoad * slice.wallMs;
+    this.wallMs += slice.wallMs;
+    this.slices += 1;
+  }
+
+  /** In the shape record() reads: a withCpu() result around a FanoutResult. */
+  asRun() {
+    return {
+      serverCpuMs: this.serverCpuMs,
+      otherLoad: this.wallMs > 0 ? this.otherMs / this.wallMs : 0,
+      result: {
+        latencies: this.latencies,
+        deliveries: this.deliveries,
+        deliveriesPerSec: this.elapsedMs > 0 ? (this.deliveries * 1000) / this.elapsedMs : 0,
+      },
+    };
+  }
+}
+
+/** A run's figures: the saturated phase's throughput and CPU, the paced slices' latency. */
 function record(saturated, paced) {
   const perDelivery = (ms, run) => (ms * 1000) / run.result.deliveries;
   const loaded = latencySummary(saturated.result.latencies);
@@ -64,12 +106,18 @@ function record(saturated, paced) {
   };
 }
 
+/** The order of the targets in paced slice `slice`: forwards, then backwards (A B C, C B A, ...). */
+export function sliceOrder(targets, slice) {
+  return slice % 2 === 0 ? targets : [...targets].reverse();
+}
+
 /**
  * Joins N clients to each target, measures, and closes them again.
  * @param {import("./targets.mjs").Target[]} targets
  * @param {number} n
- * @param {{ rounds: number, durationMs: number, pacedDurationMs: number, warmupMs: number,
- *   inflight: number, pacedRate: number }} options
+ * @param {{ rounds: number, durationMs: number, pacedDurationMs: number, pacedSlices: number,
+ *   warmupMs: number, inflight: number, pacedRate: number }} options
+ *   pacedDurationMs: each target's paced time per round, in pacedSlices turns
  * @param {(line: string) => void} log
  */
 export async function measureRoomSize(targets, n, options, log) {
@@ -78,7 +126,9 @@ export async function measureRoomSize(targets, n, options, log) {
   const joins = {};
   const pids = [...new Set(targets.map((target) => target.pid))];
   /** @type {Record<string, Record<string, number>[]>} */
-  const runs = {};
+  const runs = Object.fromEntries(targets.map((target) => [target.name, []]));
+  /** Every paced copy's latency per target, over all rounds (the pooled percentiles). */
+  const pooled = Object.fromEntries(targets.map((target) => [target.name, new PacedTotals()]));
   try {
     for (const target of targets) {
       const joined = await withCpu(target.pid, () => target.join(n));
@@ -90,33 +140,48 @@ export async function measureRoomSize(targets, n, options, log) {
       joins[target.name] = { wallMs: joined.wallMs, serverCpuMs: joined.serverCpuMs };
       log(`N=${n}: ${target.name} joined in ${(joined.wallMs / 1000).toFixed(1)} s`);
     }
-    await interleaveRounds(
-      targets,
-      {
-        into: runs,
-        rounds: options.rounds,
-        log: (line) => log(`N=${n} ${line}`),
-        describe: (run) => `${Math.round(run.deliveriesPerSec)}/s`,
-      },
-      async (target, round) => {
+    const sliceMs = options.pacedDurationMs / options.pacedSlices;
+    // Round 0 warms every target up (saturated only) and is not recorded.
+    for (let round = 0; round <= options.rounds; round++) {
+      const saturated = new Map();
+      for (const target of targets) {
         const room = rooms.get(target.name);
         // Others share this machine: start when they are quiet, or after 1 s anyway.
         await waitForQuietMachine(pids, { timeoutMs: 1000 });
         const durationMs = round === 0 ? options.warmupMs : options.durationMs;
-        const saturated = await withCpu(target.pid, () => room.saturate({ ...plan.saturate, durationMs }));
-        check(target, room, "saturated", saturated.result);
-        if (round === 0) return record(saturated, null);
-        const paced = await withCpu(target.pid, () =>
-          room.paced({ ...plan.paced, durationMs: options.pacedDurationMs }),
-        );
-        check(target, room, "paced", paced.result);
-        return record(saturated, paced);
-      },
-    );
-    return { n, plan: describePlan(plan), joins, runs };
+        const run = await withCpu(target.pid, () => room.saturate({ ...plan.saturate, durationMs }));
+        check(target, room, "saturated", run.result);
+        saturated.set(target.name, run);
+      }
+      const describe = (name) => `${name} ${Math.round(saturated.get(name).result.deliveriesPerSec)}/s`;
+      if (round === 0) {
+        log(`N=${n} warm-up: ${targets.map(({ name }) => describe(name)).join(", ")}`);
+        continue;
+      }
+      await waitForQuietMachine(pids, { timeoutMs: 1000 });
+      const paced = new Map(targets.map((target) => [target.name, new PacedTotals()]));
+      for (let slice = 0; slice < options.pacedSlices; slice++) {
+        for (const target of sliceOrder(targets, slice)) {
+          const room = rooms.get(target.name);
+          const run = await withCpu(target.pid, () => room.paced({ ...plan.paced, durationMs: sliceMs }));
+          check(target, room, "paced", run.result);
+          paced.get(target.name)?.add(run);
+          pooled[target.name]?.add(run);
+        }
+      }
+      for (const target of targets) {
+        runs[target.name]?.push(record(saturated.get(target.name), paced.get(target.name)?.asRun()));
+      }
+      const p99 = (name) => runs[name]?.at(-1)?.p99.toFixed(2);
+      log(
+        `N=${n} round ${round}/${options.rounds}: ` +
+          targets.map(({ name }) => `${describe(name)} p99 ${p99(name)} ms`).join(", "),
+      );
+    }
+    return { n, plan: describePlan(plan, options), joins, runs, pooled: pooledSummary(pooled) };
   } catch (error) {
     // What was measured before the failure, for the results file.
-    error.partial = { n, plan: describePlan(plan), joins, runs };
+    error.partial = { n, plan: describePlan(plan, options), joins, runs, pooled: pooledSummary(pooled) };
     throw error;
   } finally {
     for (const room of rooms.values()) room.close();
@@ -124,9 +189,26 @@ export async function measureRoomSize(targets, n, options, log) {
   }
 }
 
-function describePlan({ saturate, paced }) {
+function describePlan({ saturate, paced }, { pacedSlices, pacedDurationMs }) {
   return {
     saturate: { senders: saturate.senders.length, window: saturate.window },
-    paced: { senders: paced.senders.length, messagesPerSec: paced.ratePerSec },
+    paced: {
+      senders: paced.senders.length,
+      messagesPerSec: paced.ratePerSec,
+      slices: pacedSlices,
+      sliceMs: pacedDurationMs / pacedSlices,
+    },
   };
+}
+
+/** p50/p99 of every paced copy per target over all rounds, and how many copies that is. */
+function pooledSummary(pooled) {
+  return Object.fromEntries(
+    Object.entries(pooled)
+      .filter(([, totals]) => totals.latencies.length > 0)
+      .map(([name, totals]) => {
+        const { p50, p99 } = latencySummary(totals.latencies);
+        return [name, { p50, p99, copies: totals.latencies.length }];
+      }),
+  );
 }
