@@ -4,6 +4,7 @@ import { newId, randomToken, sha256Hex } from "../../lib/ids";
 import { TokenBucket } from "../../lib/realtime/limits";
 import { RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
 import { syncConversationIndex } from "../../workers/messaging/src/db/index-sync";
+import { ConversationState, refused, viewOf } from "./conversation-state";
 import { offlineDelivery } from "./delivery";
 import { CHAT_LIMITS } from "./limits";
 import {
@@ -11,7 +12,6 @@ import {
   ClientFrame,
   type DurableFrame,
   MAX_FRAME_BYTES,
-  type Member,
   type ServerFrame,
   SUBPROTOCOL,
 } from "./protocol";
@@ -22,12 +22,10 @@ import type {
   LeaveResult,
   MembersResult,
   NewMember,
-  Refusal,
-  RoomView,
   TicketResult,
   ViewResult,
 } from "./rpc";
-import { ChatStorage, type ConversationRecord, publicMessage, type StoredMessage } from "./storage";
+import { ChatStorage, publicMessage, type StoredMessage } from "./storage";
 
 type ChatSocket = SocketState;
 
@@ -45,9 +43,8 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
   protected sendLimit = new TokenBucket(CHAT_LIMITS.send.burst, CHAT_LIMITS.send.perSecond);
   protected updateLimit = new TokenBucket(CHAT_LIMITS.updates.burst, CHAT_LIMITS.updates.perSecond);
   protected typingLimit = new TokenBucket(CHAT_LIMITS.typing.burst, CHAT_LIMITS.typing.perSecond);
-  private seq: number | null = null;
-  private cachedConversation: ConversationRecord | null | undefined;
-  private cachedMembers: Map<string, Member> | null = null;
+  /** The conversation, its members and its seq, cached over the store. */
+  private readonly chat: ConversationState;
   /** Users with an open socket here; dropped whenever a socket joins or leaves. */
   private cachedConnected: Set<string> | null = null;
   /** An index sync is already due (set once per wake, so a message costs no alarm lookup). */
@@ -56,6 +53,7 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
   constructor(ctx: DurableObjectState, env: MessagingEnv) {
     super(ctx, env);
     this.store = new ChatStorage(ctx.storage.sql);
+    this.chat = new ConversationState(this.store);
   }
 
   // ---- RPC from the messaging Worker ----
@@ -65,7 +63,7 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
    * direct conversation again returns the same one, with both people in it.
    */
   async initialize(init: ConversationInit): Promise<void> {
-    const existed = this.conversation() !== null;
+    const existed = this.chat.conversation() !== null;
     this.store.createConversation({
       id: init.id,
       kind: init.kind,
@@ -73,20 +71,20 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
       creatorId: init.creatorId,
       createdAt: init.createdAt,
     });
-    this.cachedConversation = undefined;
-    const added = this.store.addMembers(init.members, Date.now(), this.currentSeq());
-    this.cachedMembers = null;
+    this.chat.conversationChanged();
+    const added = this.store.addMembers(init.members, Date.now(), this.chat.currentSeq());
+    this.chat.membersChanged();
     if (existed && added.length > 0) await this.membershipChanged();
   }
 
   async view({ userId }: { userId: string }): Promise<ViewResult> {
-    const refusal = this.memberRefusal(userId);
+    const refusal = this.chat.memberRefusal(userId);
     if (refusal) return refusal;
-    return { ok: true, ...this.roomView(userId) };
+    return { ok: true, ...this.chat.roomView(userId) };
   }
 
   async issueTicket({ userId }: { userId: string }): Promise<TicketResult> {
-    const refusal = this.memberRefusal(userId);
+    const refusal = this.chat.memberRefusal(userId);
     if (refusal) return refusal;
     const ticket = randomToken(24);
     this.store.saveTicket(await sha256Hex(ticket), userId, Date.now() + CHAT_LIMITS.ticketTtlMs);
@@ -94,40 +92,40 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
   }
 
   async history({ userId, beforeSeq, limit }: HistoryRequest): Promise<HistoryResult> {
-    const refusal = this.memberRefusal(userId);
+    const refusal = this.chat.memberRefusal(userId);
     if (refusal) return refusal;
     return { ok: true, messages: this.store.history(limit, beforeSeq) };
   }
 
   /** A member adds people to a group (up to CHAT_LIMITS.maxMembers in all). */
   async addMembers({ by, members }: { by: string; members: NewMember[] }): Promise<MembersResult> {
-    const refusal = this.memberRefusal(by);
+    const refusal = this.chat.memberRefusal(by);
     if (refusal) return refusal;
-    const conversation = this.requireConversation();
+    const conversation = this.chat.requireConversation();
     if (conversation.kind === "direct") {
       return refused("conflict", "a direct conversation has two members; start a group instead");
     }
-    const present = this.memberMap();
+    const present = this.chat.members();
     const newcomers = members.filter((m) => !present.has(m.userId));
     if (present.size + newcomers.length > CHAT_LIMITS.maxMembers) {
       return refused("conflict", `a conversation has at most ${CHAT_LIMITS.maxMembers} members`);
     }
-    const added = this.store.addMembers(newcomers, Date.now(), this.currentSeq());
-    this.cachedMembers = null;
+    const added = this.store.addMembers(newcomers, Date.now(), this.chat.currentSeq());
+    this.chat.membersChanged();
     if (added.length > 0) await this.membershipChanged();
-    return { ok: true, added, ...this.roomView(by) };
+    return { ok: true, added, ...this.chat.roomView(by) };
   }
 
   /** A member leaves, or the creator of a group removes someone: their sockets close at once. */
   async removeMember({ by, userId }: { by: string; userId: string }): Promise<LeaveResult> {
-    const refusal = this.memberRefusal(by);
+    const refusal = this.chat.memberRefusal(by);
     if (refusal) return refusal;
-    const conversation = this.requireConversation();
+    const conversation = this.chat.requireConversation();
     if (by !== userId && by !== conversation.creatorId) {
       return refused("forbidden", "only the creator can remove others");
     }
     if (!this.store.removeMember(userId)) return refused("not_found", "no such member");
-    this.cachedMembers = null;
+    this.chat.membersChanged();
     for (const ws of this.ctx.getWebSockets(userId)) ws.close(CLOSE.removed.code, CLOSE.removed.reason);
     this.cachedConnected = null;
     await this.membershipChanged();
@@ -148,12 +146,12 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
     const ticket = offered.find((p) => p.startsWith("ticket."))?.slice("ticket.".length);
     if (!ticket) return refuse("unauthorized", "offer a ticket as the subprotocol ticket.<ticket>");
 
-    const conversation = this.conversation();
+    const conversation = this.chat.conversation();
     if (!conversation) return refuse("not_found", "no such conversation");
     const now = Date.now();
     const userId = this.store.takeTicket(await sha256Hex(ticket), now);
     if (!userId) return refuse("unauthorized", "the ticket is unknown, used or expired");
-    const member = this.memberMap().get(userId);
+    const member = this.chat.members().get(userId);
     if (!member) return refuse("forbidden", "you are not a member of this conversation");
     if (this.ctx.getWebSockets(userId).length >= CHAT_LIMITS.maxSocketsPerUser) {
       return refuse("rate_limited", "too many connections to this conversation");
@@ -167,8 +165,8 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
       type: "welcome",
       you: { userId, readSeq: member.readSeq },
       conversation: viewOf(conversation),
-      members: [...this.memberMap().values()],
-      seq: this.currentSeq(),
+      members: [...this.chat.members().values()],
+      seq: this.chat.currentSeq(),
       serverTime: now,
     } satisfies ServerFrame);
     await this.scheduleAlarm(now + CHAT_LIMITS.sweepEveryMs);
@@ -182,7 +180,7 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
   // ---- Frames ----
 
   protected async onFrame(ws: WebSocket, frame: ClientFrame, state: ChatSocket): Promise<void> {
-    const member = this.memberMap().get(state.userId);
+    const member = this.chat.members().get(state.userId);
     if (!member) {
       // Removed meanwhile (its sockets are being closed): nothing more from it.
       ws.close(CLOSE.removed.code, CLOSE.removed.reason);
@@ -198,28 +196,28 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
         return;
       case "edit": {
         this.takeUpdate(state.userId, now, "edit");
-        const message = this.ownMessage(frame.id, state.userId, "edit");
+        const message = this.chat.ownMessage(frame.id, state.userId, "edit");
         this.store.editMessage(message.id, frame.text, now);
         this.durable({
           type: "edited",
           id: message.id,
           text: frame.text,
           editedAt: now,
-          seq: this.takeSeq(),
+          seq: this.chat.takeSeq(),
         });
         await this.indexChanged(now);
         return;
       }
       case "delete": {
         this.takeUpdate(state.userId, now, "delete");
-        const message = this.ownMessage(frame.id, state.userId, "delete");
+        const message = this.chat.ownMessage(frame.id, state.userId, "delete");
         this.store.deleteMessage(message.id);
-        this.durable({ type: "deleted", id: message.id, seq: this.takeSeq() });
+        this.durable({ type: "deleted", id: message.id, seq: this.chat.takeSeq() });
         await this.indexChanged(now);
         return;
       }
       case "read": {
-        const current = this.currentSeq();
+        const current = this.chat.currentSeq();
         if (frame.upTo > current) {
           throw new RoomError("bad_frame", `upTo is past the room's last seq (${current})`, "read");
         }
@@ -227,7 +225,7 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
         this.takeUpdate(state.userId, now, "read");
         this.store.setReadSeq(state.userId, frame.upTo);
         member.readSeq = frame.upTo;
-        this.durable({ type: "read", userId: state.userId, upTo: frame.upTo, seq: this.takeSeq() });
+        this.durable({ type: "read", userId: state.userId, upTo: frame.upTo, seq: this.chat.takeSeq() });
         await this.indexChanged(now);
         return;
       }
@@ -236,7 +234,7 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
           throw new RoomError("rate_limited", "typing is sent at most every 2 s", "typing");
         }
         this.broadcast(
-          { type: "typing", userId: state.userId, seq: this.currentSeq() } satisfies ServerFrame,
+          { type: "typing", userId: state.userId, seq: this.chat.currentSeq() } satisfies ServerFrame,
           ws,
         );
         return;
@@ -255,7 +253,7 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
     if (!this.sendLimit.take(senderId, now)) {
       throw new RoomError("rate_limited", "you are sending messages too fast", "send");
     }
-    const seq = this.currentSeq() + 1;
+    const seq = this.chat.currentSeq() + 1;
     const candidate: StoredMessage = { id: newId("msg"), senderId, text, createdAt: now, seq, nonce };
     const { message, created } = this.store.addMessage(candidate);
     if (!created) {
@@ -263,13 +261,13 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
       this.send(ws, { type: "ack", nonce, id: message.id, seq: message.seq } satisfies ServerFrame);
       return;
     }
-    this.seq = seq;
+    this.chat.messageStored(seq);
     this.send(ws, { type: "ack", nonce, id: message.id, seq } satisfies ServerFrame);
     this.broadcast({ type: "message", message: publicMessage(message), seq } satisfies ServerFrame, ws);
 
-    const away = this.awayMembers(senderId);
+    const away = this.chat.awayMembers(senderId, this.connectedUsers());
     if (away.length > 0) {
-      const conversationId = this.requireConversation().id;
+      const conversationId = this.chat.requireConversation().id;
       this.ctx.waitUntil(offlineDelivery.live(this.env.NOTIFICATIONS, conversationId, message, away));
     }
     await this.indexChanged(now);
@@ -277,7 +275,7 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
 
   /** Replays durable frames after `afterSeq` (at most maxReplay), then says where it stopped. */
   private resume(ws: WebSocket, afterSeq: number): void {
-    const current = this.currentSeq();
+    const current = this.chat.currentSeq();
     if (afterSeq > current) {
       throw new RoomError("bad_frame", `afterSeq is past the room's last seq (${current})`, "resume");
     }
@@ -302,10 +300,10 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
   override async alarm(): Promise<void> {
     const now = Date.now();
     this.syncDue = false;
-    const conversation = this.conversation();
+    const conversation = this.chat.conversation();
     if (!conversation) return;
     await this.sweepIdle(now, CLOSE.timedOut);
-    const seq = this.currentSeq();
+    const seq = this.chat.currentSeq();
     const synced = this.store.syncedSeq();
     if (seq > synced) {
       await syncConversationIndex(this.env.DB, {
@@ -314,9 +312,10 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
         lastMessage: this.store.lastMessage(),
         members: this.store.unreadCounts(),
       });
+      const connected = this.connectedUsers();
       const events = this.store
         .messagesBetween(synced, seq)
-        .map((message) => ({ message, recipients: this.unreadAwayFrom(message) }))
+        .map((message) => ({ message, recipients: this.chat.unreadAwayFrom(message, connected) }))
         .filter(({ recipients }) => recipients.length > 0)
         .map(({ message, recipients }) => offlineDelivery.event(conversation.id, message, recipients));
       // Throwing here leaves synced_seq behind: the runtime retries the alarm and the events go
@@ -340,69 +339,10 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
 
   // ---- State helpers ----
 
-  private conversation(): ConversationRecord | null {
-    if (this.cachedConversation === undefined) this.cachedConversation = this.store.conversation();
-    return this.cachedConversation;
-  }
-
-  private requireConversation(): ConversationRecord {
-    const conversation = this.conversation();
-    if (!conversation) throw new RoomError("not_found", "no such conversation");
-    return conversation;
-  }
-
-  private memberMap(): Map<string, Member> {
-    if (!this.cachedMembers) this.cachedMembers = new Map(this.store.members().map((m) => [m.userId, m]));
-    return this.cachedMembers;
-  }
-
-  private memberRefusal(userId: string): Refusal | null {
-    if (!this.conversation()) return refused("not_found", "no such conversation");
-    if (!this.memberMap().has(userId))
-      return refused("forbidden", "you are not a member of this conversation");
-    return null;
-  }
-
   private connectedUsers(): Set<string> {
     if (!this.cachedConnected)
       this.cachedConnected = new Set(this.sockets().map(({ state }) => state.userId));
     return this.cachedConnected;
-  }
-
-  /** Members other than the sender with no socket in this room now. */
-  private awayMembers(senderId: string): string[] {
-    const connected = this.connectedUsers();
-    const away: string[] = [];
-    for (const userId of this.memberMap().keys()) {
-      if (userId !== senderId && !connected.has(userId)) away.push(userId);
-    }
-    return away;
-  }
-
-  /** Who should hear of a message from outside the room: away now, and not read it. */
-  private unreadAwayFrom(message: StoredMessage): string[] {
-    const connected = this.connectedUsers();
-    return [...this.memberMap().values()]
-      .filter((m) => m.userId !== message.senderId && !connected.has(m.userId) && m.readSeq < message.seq)
-      .map((m) => m.userId);
-  }
-
-  private roomView(userId: string): RoomView {
-    const readSeq = this.memberMap().get(userId)?.readSeq ?? this.currentSeq();
-    return {
-      conversation: viewOf(this.requireConversation()),
-      members: [...this.memberMap().values()],
-      seq: this.currentSeq(),
-      unread: this.store.unreadFor(userId, readSeq),
-    };
-  }
-
-  private ownMessage(id: string, userId: string, frame: "edit" | "delete"): StoredMessage {
-    const message = this.store.message(id);
-    if (!message || message.deleted) throw new RoomError("not_found", "no such message", frame);
-    if (message.senderId !== userId)
-      throw new RoomError("forbidden", "only its sender can change a message", frame);
-    return message;
   }
 
   private takeUpdate(userId: string, now: number, frame: "edit" | "delete" | "read"): void {
@@ -412,7 +352,7 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
 
   /** Tells everyone who is in the conversation now (a durable frame), and the index soon after. */
   private async membershipChanged(): Promise<void> {
-    this.durable({ type: "members", members: [...this.memberMap().values()], seq: this.takeSeq() });
+    this.durable({ type: "members", members: [...this.chat.members().values()], seq: this.chat.takeSeq() });
     await this.indexChanged(Date.now());
   }
 
@@ -421,23 +361,4 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
     this.store.logFrame(frame);
     this.broadcast(frame);
   }
-
-  private currentSeq(): number {
-    if (this.seq === null) this.seq = this.store.lastSeq();
-    return this.seq;
-  }
-
-  private takeSeq(): number {
-    this.seq = this.currentSeq() + 1;
-    return this.seq;
-  }
-}
-
-function refused(code: Refusal["code"], message: string): Refusal {
-  return { ok: false, code, message };
-}
-
-function viewOf(conversation: ConversationRecord) {
-  const { id, kind, title, creatorId } = conversation;
-  return { id, kind, title, creatorId };
 }
