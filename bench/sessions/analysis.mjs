@@ -75,6 +75,8 @@ export function analyze(sizes, targets) {
             limit: GOALS.minThroughputRatio,
             pass: ratios.throughput.median >= GOALS.minThroughputRatio,
           },
+          // The median of the per-round ratios: one stall of the shared machine moves one round's
+          // ratio, not the verdict (it can move the pooled p99, printed beside it as a cross-check).
           p99: {
             measured: ratios.p99.median,
             limit: GOALS.maxP99Ratio,
@@ -100,19 +102,21 @@ function ratioLine(label, ratio, digits = 2) {
 
 /** Prints a table per N, its ratios and verdicts, then the overall verdict. */
 export function printReport(analysis, opts) {
-  for (const { n, plan, joins, summaries, ratios, goals } of analysis.sizes) {
+  for (const { n, plan, joins, summaries, pooled, ratios, goals } of analysis.sizes) {
     console.log(
       `\nN = ${n}: saturated ${plan.saturate.senders} sender(s) x ${plan.saturate.window} in flight; ` +
         `paced ${fmt(plan.paced.messagesPerSec, 1)} msg/s (${opts.pacedRate} deliveries/s) from all ${n}, ` +
         `${plan.paced.slices ?? 1} turns of ${fmt(plan.paced.sliceMs ?? opts.pacedDurationMs)} ms per target and round`,
     );
-    const header = ["target", "deliveries/s", "p50 ms", "p99 ms", "CPU us/delivery", "loaded p99 ms"];
+    const header = ["target", "deliveries/s", "p50 ms", "p99 ms", "pooled p99", "CPU us/delivery"];
+    header.push("loaded p99 ms");
     header.push("client us/dlv", "bytes/dlv", "other load");
     const rows = Object.entries(summaries).map(([name, s]) => [
       name,
       round(s.deliveriesPerSec),
       round(s.p50, 2),
       round(s.p99, 2),
+      round(pooled?.[name]?.p99, 2),
       round(s.cpuUsPerDelivery, 1),
       round(s.loadedP99, 1),
       round(s.clientCpuUsPerDelivery, 1),
@@ -126,14 +130,14 @@ export function printReport(analysis, opts) {
     );
     console.log(`  joining ${n}: ${joinCost.join(", ")}`);
     ratioLine("watch-session / bare-do, deliveries/s", ratios.throughput);
-    ratioLine("watch-session / bare-do, p99 (paced)", ratios.p99);
     if (ratios.pooledP99) {
       const { value, watch, bare } = ratios.pooledP99;
       console.log(
-        `  ${"  p99 of all rounds' copies pooled".padEnd(44)} ${fmt(value, 2).padStart(6)}   ` +
-          `(${fmt(watch, 2)} ms / ${fmt(bare, 2)} ms)`,
+        `  ${"watch-session / bare-do, p99 (paced, pooled)".padEnd(44)} ${fmt(value, 2).padStart(6)}   ` +
+          `${fmt(watch, 2)} ms / ${fmt(bare, 2)} ms over all rounds' copies`,
       );
     }
+    ratioLine("watch-session / bare-do, p99 (paced, rounds)", ratios.p99);
     ratioLine("watch-session / bare-do, p50 (paced)", ratios.p50);
     ratioLine("watch-session / bare-do, CPU per delivery", ratios.cpu);
     ratioLine("watch-session - bare-do, CPU us per delivery", ratios.cpuExtraUs, 1);

@@ -19,7 +19,7 @@ function options() {
     options: {
       quick: { type: "boolean", default: false },
       sizes: { type: "string", default: "10,100,500" },
-      rounds: { type: "string", default: "5" },
+      rounds: { type: "string", default: "7" },
       duration: { type: "string", default: "1000" },
       "paced-duration": { type: "string", default: "2000" },
       "paced-slices": { type: "string", default: "4" },
