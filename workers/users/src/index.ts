@@ -7,6 +7,7 @@ import {
   type CreateProfileResult,
   createProfile,
   removeProfile,
+  summariesByHandles,
   summariesByIds,
   summaryByHandle,
   summaryById,
@@ -49,6 +50,14 @@ export class UsersService extends ServiceEntrypoint<UsersEnv> {
   /** Up to 100 users by id, for hydrating lists; unknown ids are left out. */
   async getProfiles(userIds: string[]): Promise<UserSummary[]> {
     return summariesByIds(usersDb(this.env.DB), parse(z.array(UserId).max(100), userIds));
+  }
+
+  /**
+   * Up to 100 users by handle (without "@"), each once, in the order asked; unknown handles are
+   * left out. For resolving many handles at once (group members) in one call.
+   */
+  async getProfilesByHandles(handles: string[]): Promise<UserSummary[]> {
+    return summariesByHandles(usersDb(this.env.DB), parse(z.array(Handle).max(100), handles));
   }
 
   /** A page of a user's follower ids, newest first; walk nextCursor to reach them all. */

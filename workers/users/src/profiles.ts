@@ -6,6 +6,7 @@ import {
   deleteProfileRow,
   findProfileByHandle,
   findProfileById,
+  findProfilesByHandles,
   findProfilesByIds,
   insertProfile,
   type ProfileRow,
@@ -102,6 +103,16 @@ export async function removeProfile(db: UsersDb, userId: string): Promise<void> 
 export async function summariesByIds(db: UsersDb, ids: string[]): Promise<UserSummary[]> {
   const rows = await findProfilesByIds(db, [...new Set(ids)]);
   return rows.map(toSummary);
+}
+
+/** The users behind these handles, each once, in the order first asked; unknown handles are left out. */
+export async function summariesByHandles(db: UsersDb, handles: string[]): Promise<UserSummary[]> {
+  const unique = [...new Set(handles)];
+  const byHandle = new Map((await findProfilesByHandles(db, unique)).map((row) => [row.handle, row]));
+  return unique.flatMap((handle) => {
+    const row = byHandle.get(handle);
+    return row ? [toSummary(row)] : [];
+  });
 }
 
 export async function summaryById(db: UsersDb, id: string): Promise<UserSummary | null> {

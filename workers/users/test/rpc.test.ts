@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newId } from "../../../lib/ids";
-import { request, rpcError } from "../../../lib/testing/http";
+import { request, rpcError, unique } from "../../../lib/testing/http";
 import { newAccount, worker } from "./worker";
 
 const rpc = worker.UsersService;
@@ -74,6 +74,45 @@ describe("getProfiles", () => {
     ]);
     const error = await rpcError(() => rpc.getProfiles(Array.from({ length: 101 }, () => newId("usr"))));
     expect(error.message).toMatch(/invalid RPC argument/);
+  });
+});
+
+describe("getProfilesByHandles (for group members)", () => {
+  it("returns the known ones of up to 100 handles, each once, in the order asked", async () => {
+    const [ada, bob] = [await newAccount(), await newAccount()];
+    const summaries = await rpc.getProfilesByHandles([bob.handle, "nobody_at_all", ada.handle, bob.handle]);
+    expect(summaries).toEqual([
+      { id: bob.user.id, handle: bob.handle, displayName: bob.user.displayName, avatarUrl: null },
+      { id: ada.user.id, handle: ada.handle, displayName: ada.user.displayName, avatarUrl: null },
+    ]);
+    expect(await rpc.getProfilesByHandles([])).toEqual([]);
+  });
+
+  it("when more handles are asked than one statement takes (90), then every known one is found", async () => {
+    const made: { id: string; handle: string }[] = [];
+    for (let i = 0; i < 97; i++) {
+      const profile = {
+        id: newId("usr"),
+        handle: unique("h").toLowerCase().slice(0, 30),
+        displayName: `P ${i}`,
+      };
+      expect(await rpc.createProfile(profile)).toMatchObject({ ok: true });
+      made.push(profile);
+    }
+    const asked = [...made.map((p) => p.handle), "ghost_one", "ghost_two", "ghost_three"];
+    const found = await rpc.getProfilesByHandles(asked);
+    expect(found.map((p) => [p.id, p.handle])).toEqual(made.map((p) => [p.id, p.handle]));
+  });
+
+  it("rejects more than 100 handles, and anything that is not a handle", async () => {
+    const tooMany = await rpcError(() =>
+      rpc.getProfilesByHandles(Array.from({ length: 101 }, (_, i) => `handle_${i}`)),
+    );
+    expect(tooMany.message).toMatch(/invalid RPC argument/);
+    for (const bad of [["@ada_l"], ["Ada_L"], ["x"], [42], "ada_l"]) {
+      const error = await rpcError(() => rpc.getProfilesByHandles(bad as string[]));
+      expect(error.message).toMatch(/invalid RPC argument/);
+    }
   });
 });
 
