@@ -223,16 +223,21 @@ function invalid(field: string, message: string): AppError {
   return new AppError("validation_failed", "the request is not valid", { details });
 }
 
-/** The users behind handles (each once); unknown handles are a validation error naming each. */
+/**
+ * The users behind handles (each once), in one users call; unknown handles are a validation error
+ * naming each (at its first position in the request).
+ */
 async function resolveHandles(deps: MessagingDeps, handles: string[], field: string): Promise<NewMember[]> {
   const unique = [...new Set(handles)];
-  const profiles = await Promise.all(unique.map((handle) => deps.users.getProfileByHandle(handle)));
+  const profiles = await deps.users.getProfilesByHandles(unique);
+  const byHandle = new Map(profiles.map((profile) => [profile.handle, profile]));
   const details: FieldIssue[] = [];
   const members: NewMember[] = [];
-  profiles.forEach((profile, i) => {
+  for (const handle of unique) {
+    const profile = byHandle.get(handle);
     if (profile) members.push({ userId: profile.id, handle: profile.handle });
-    else details.push({ path: `body.${field}.${handles.indexOf(unique[i] ?? "")}`, message: "no such user" });
-  });
+    else details.push({ path: `body.${field}.${handles.indexOf(handle)}`, message: "no such user" });
+  }
   if (details.length > 0) throw new AppError("validation_failed", "some handles are unknown", { details });
   return members;
 }

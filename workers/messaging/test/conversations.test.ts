@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { errorOf, request } from "../../../lib/testing/http";
+import { newId } from "../../../lib/ids";
+import { errorOf, request, unique } from "../../../lib/testing/http";
 import { type Conversation, call, createConversation, get, myConversations, newAccount } from "./worker";
 
 const post = (path: string, token: string, body: unknown) => call(request("POST", path, { token, body }));
@@ -121,6 +122,56 @@ describe("POST /v1/conversations", () => {
     expect((await myConversations(ada)).items).toEqual([]);
   });
 
+  it("when several handles are unknown (one repeated), then 400 names each once, at its first place", async () => {
+    const [ada, bob, cy] = [await newAccount(), await newAccount(), await newAccount()];
+    const response = await post("/v1/conversations", ada.accessToken, {
+      memberHandles: ["ghost_aa", bob.handle, "ghost_bb", "@GHOST_AA", cy.handle],
+    });
+    expect(response.status).toBe(400);
+    const error = await errorOf(response);
+    expect(error.code).toBe("validation_failed");
+    expect(error.details).toEqual([
+      { path: "body.memberHandles.0", message: "no such user" },
+      { path: "body.memberHandles.2", message: "no such user" },
+    ]);
+    expect((await myConversations(ada)).items).toEqual([]);
+  });
+
+  it("when a group names 95 people (more handles than one users statement takes), then all are members", async () => {
+    const ada = await newAccount();
+    const people: { id: string; handle: string }[] = [];
+    for (let i = 0; i < 95; i++) {
+      // Profiles made straight through the users service: an account each would only add time.
+      const profile = { id: newId("usr"), handle: unique("m").slice(0, 30), displayName: `Member ${i}` };
+      expect(await env.USERS.createProfile(profile)).toMatchObject({ ok: true });
+      people.push(profile);
+    }
+    const response = await post("/v1/conversations", ada.accessToken, {
+      memberHandles: people.map((p) => p.handle),
+      title: "Everyone",
+    });
+    expect(response.status).toBe(201);
+    const group = (await response.json()) as Conversation;
+    expect(group).toMatchObject({ kind: "group", memberCount: 96 });
+    expect(new Set(group.members.map((m) => m.userId))).toEqual(
+      new Set([ada.user.id, ...people.map((p) => p.id)]),
+    );
+    const indexed = await env.DB.prepare(
+      "SELECT count(*) AS n FROM conversation_members WHERE conversation_id = ?",
+    )
+      .bind(group.id)
+      .first<{ n: number }>();
+    expect(indexed?.n).toBe(96);
+
+    const withGhost = await post("/v1/conversations", ada.accessToken, {
+      memberHandles: [...people.slice(0, 94).map((p) => p.handle), "ghost_cc"],
+    });
+    expect(withGhost.status).toBe(400);
+    expect((await errorOf(withGhost)).details).toEqual([
+      { path: "body.memberHandles.94", message: "no such user" },
+    ]);
+  });
+
   it("when the only handle is the creator's own, or a direct conversation gets a title, then 400", async () => {
     const [ada, bob] = [await newAccount(), await newAccount()];
     const alone = await post("/v1/conversations", ada.accessToken, { memberHandles: [ada.handle] });
@@ -225,6 +276,7 @@ describe("members", () => {
       handles: ["ghost_user_zz"],
     });
     expect(unknown.status).toBe(400);
+    expect((await errorOf(unknown)).details).toEqual([{ path: "body.handles.0", message: "no such user" }]);
     expect((await myConversations(eve)).items).toEqual([]);
   });
 
