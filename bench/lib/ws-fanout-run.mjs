@@ -24,6 +24,8 @@ export class Run {
     /** @type {(() => void) | null} */
     this.onComplete = null;
     this.text = room.text;
+    /** @type {(n: number, text: string) => string} */
+    this.frame = room.protocol.frame;
   }
 
   send(slot) {
@@ -32,7 +34,7 @@ export class Run {
     if (local === 0) this.firstSendAt = now;
     this.sendTimes[local] = now;
     this.senderOf[local] = slot;
-    this.room.sockets[slot].send(`{"type":"chat","text":"${this.text}","nonce":"${this.firstId + local}"}`);
+    this.room.sockets[slot].send(this.frame(this.firstId + local, this.text));
   }
 
   deliver(slot, id, bytes) {

@@ -1,17 +1,16 @@
-// Fan-out load from Node `ws` clients (loopback only): a room of N open sockets; some of them send chat
-// frames `{"type":"chat","text":...,"nonce":"<message number>"}` and every socket that receives the
-// broadcast `{"type":"chat",...,"nonce":"<n>"...}` records send-to-receive latency. The hot path reads
-// raw bytes (no JSON.parse, no string decoding): byte 9 tells a chat frame, the nonce is found from the
-// end. Runs: saturate() (closed loop: each sender keeps a window of messages in flight, sending the next
-// when its own copy comes back) and paced() (open loop at a fixed rate, senders in rotation).
+// Fan-out load from Node `ws` clients (loopback only): a room of N open sockets; some of them send
+// numbered messages and every socket that receives a copy records send-to-receive latency. What is sent
+// and what counts as a copy is the room's protocol (ws-fanout-protocol.mjs; by default the broadcast
+// chat of bench/sessions: `{"type":"chat","text":...,"nonce":"<message number>"}`, echoed to everyone).
+// The hot path reads raw bytes (no JSON.parse, no string decoding). Runs: saturate() (closed loop: each
+// sender keeps a window of messages in flight, sending the next when its own copy comes back) and
+// paced() (open loop at a fixed rate, senders in rotation).
 import { setTimeout as sleep } from "node:timers/promises";
 import WebSocket from "ws";
+import { BROADCAST_CHAT, isErrorFrame } from "./ws-fanout-protocol.mjs";
 import { Run } from "./ws-fanout-run.mjs";
 
 export const CLIENT_OPTIONS = { perMessageDeflate: false, skipUTF8Validation: true };
-const NONCE = Buffer.from('"nonce":"');
-const CHAT_BYTE = 0x63; // the "c" of {"type":"chat"
-const ERROR = Buffer.from('{"type":"error"');
 const MAX_LATENCIES = 2_000_000;
 
 /**
@@ -52,10 +51,15 @@ export function openSocket(url, protocols = [], { timeoutMs = 15_000 } = {}) {
 
 /** A room's client sockets, as the load generator holds them. */
 export class FanoutRoom {
-  /** @param {string} name @param {{ text?: string }} [options]  text: the chat text (JSON-safe) */
-  constructor(name, { text = "bench message: the quick brown fox" } = {}) {
+  /**
+   * @param {string} name
+   * @param {{ text?: string, protocol?: import("./ws-fanout-protocol.mjs").FanoutProtocol }} [options]
+   *   text: the message text (JSON-safe); protocol: what is sent and what is a copy (BROADCAST_CHAT)
+   */
+  constructor(name, { text = "bench message: the quick brown fox", protocol = BROADCAST_CHAT } = {}) {
     this.name = name;
     this.text = text;
+    this.protocol = protocol;
     /** @type {WebSocket[]} */
     this.sockets = [];
     this.nextId = 1;
@@ -109,22 +113,15 @@ export class FanoutRoom {
   #onMessage(slot, data) {
     const run = this.run;
     if (run === null) return;
-    if (data[9] !== CHAT_BYTE) {
-      if (data.length > ERROR.length && data.compare(ERROR, 0, ERROR.length, 0, ERROR.length) === 0) {
-        if (run.errors.length < 5) run.errors.push(data.toString("utf8", 0, 300));
-        else run.errors.length++;
-      }
+    const id = this.protocol.copyOf(data);
+    if (id >= 0) {
+      run.deliver(slot, id, data.length);
       return;
     }
-    const at = data.lastIndexOf(NONCE);
-    if (at < 0) return;
-    let id = 0;
-    for (let i = at + NONCE.length; i < data.length; i++) {
-      const c = data[i];
-      if (c < 48 || c > 57) break;
-      id = id * 10 + c - 48;
+    if (isErrorFrame(data)) {
+      if (run.errors.length < 5) run.errors.push(data.toString("utf8", 0, 300));
+      else run.errors.length++;
     }
-    run.deliver(slot, id, data.length);
   }
 
   #begin(maxMessages) {
@@ -194,7 +191,7 @@ export class FanoutRoom {
 
   /**
    * Sends "ping" on every socket every `intervalMs` while no run is going (servers' idle timeouts:
-   * the WatchSession closes sockets silent for 60 s). Stops when the room closes.
+   * the WatchSession and the ChatRoom close sockets silent for 60 s). Stops when the room closes.
    */
   keepAlive(intervalMs = 20_000) {
     clearInterval(this.keepAliveTimer);

@@ -1,6 +1,16 @@
 // The messaging benchmark's medians, per-round ratios and the goal (see README.md).
 import { medians } from "../lib/interleave.mjs";
 import { formatTable, round } from "../lib/report.mjs";
+import {
+  fmt,
+  joinLine,
+  planLine,
+  pooledLine,
+  pooledP99Ratio,
+  ratioLine,
+  verdict,
+  wholeRounds,
+} from "../lib/room-report.mjs";
 import { perRound } from "../lib/rounds.mjs";
 
 /** The issue's goal: the ChatRoom reaches this share of the bare DO's throughput, at every N. */
@@ -22,9 +32,8 @@ const FIELDS = [
 const minus = (a, b) => a - b;
 
 export function analyze(sizes, targets) {
-  const bySize = sizes.map(({ n, plan, joins, runs: all }) => {
-    const complete = Math.min(...targets.map(({ name }) => all[name]?.length ?? 0));
-    const runs = Object.fromEntries(targets.map(({ name }) => [name, (all[name] ?? []).slice(0, complete)]));
+  const bySize = sizes.map(({ n, plan, joins, runs: all, pooled = {} }) => {
+    const { complete, runs } = wholeRounds(targets, all);
     const summaries = Object.fromEntries(targets.map(({ name }) => [name, medians(runs[name], FIELDS)]));
     const judged = complete > 0 && runs["chat-room"] && runs["bare-do"];
     const ratios = judged
@@ -32,6 +41,7 @@ export function analyze(sizes, targets) {
           throughput: perRound(runs, "chat-room", "bare-do", "deliveriesPerSec"),
           p50: perRound(runs, "chat-room", "bare-do", "p50"),
           p99: perRound(runs, "chat-room", "bare-do", "p99"),
+          pooledP99: pooledP99Ratio(pooled, "chat-room", "bare-do"),
           cpu: perRound(runs, "chat-room", "bare-do", "cpuUsPerDelivery"),
           cpuExtraUs: perRound(runs, "chat-room", "bare-do", "cpuUsPerDelivery", minus),
         }
@@ -43,46 +53,35 @@ export function analyze(sizes, targets) {
           pass: ratios.throughput.median >= GOAL.minThroughputRatio,
         }
       : null;
-    return { n, plan, joins, summaries, ratios, goal };
+    return { n, plan, joins, summaries, pooled, ratios, goal };
   });
   const judged = bySize.filter(({ goal }) => goal);
   return { sizes: bySize, pass: judged.length > 0 ? judged.every(({ goal }) => goal.pass) : null };
 }
 
-const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
-const verdict = (pass) => (pass ? "PASS" : "FAIL");
-
-function ratioLine(label, ratio, digits = 2) {
-  if (!ratio) return;
-  const each = ratio.rounds.map((value) => fmt(value, digits)).join(" ");
-  console.log(`  ${label.padEnd(42)} ${fmt(ratio.median, digits).padStart(6)}   per round: ${each}`);
-}
-
 export function printReport(analysis, opts) {
-  for (const { n, plan, joins, summaries, ratios, goal } of analysis.sizes) {
-    console.log(
-      `\nN = ${n}: saturated ${plan.saturate.senders} sender(s) x ${plan.saturate.window} in flight; ` +
-        `paced ${fmt(plan.paced.messagesPerSec, 1)} msg/s (${opts.pacedRate} deliveries/s) from all ${n}`,
-    );
-    const header = ["target", "deliveries/s", "msg/s", "p50 ms", "p99 ms", "CPU us/dlv", "loaded p99 ms"];
-    header.push("bytes/dlv", "other load");
+  for (const { n, plan, joins, summaries, pooled, ratios, goal } of analysis.sizes) {
+    console.log(planLine(n, plan, opts));
+    const header = ["target", "deliveries/s", "msg/s", "p50 ms", "p99 ms", "pooled p99", "CPU us/dlv"];
+    header.push("loaded p99 ms", "bytes/dlv", "other load");
     const rows = Object.entries(summaries).map(([name, s]) => [
       name,
       round(s.deliveriesPerSec),
       round(s.deliveriesPerSec / n),
       round(s.p50, 2),
       round(s.p99, 2),
+      round(pooled?.[name]?.p99, 2),
       round(s.cpuUsPerDelivery, 1),
       round(s.loadedP99, 1),
       round(s.bytesPerDelivery),
       round(s.otherLoad, 2),
     ]);
     console.log(formatTable(header, rows));
-    const joinCost = Object.entries(joins).map(([name, join]) => `${name} ${fmt(join.wallMs / 1000, 1)} s`);
-    console.log(`  joining ${n}: ${joinCost.join(", ")}`);
+    console.log(joinLine(n, joins));
     ratioLine("chat-room / bare-do, deliveries/s", ratios.throughput);
+    pooledLine("chat-room / bare-do, p99 (paced, pooled)", ratios.pooledP99);
+    ratioLine("chat-room / bare-do, p99 (paced, rounds)", ratios.p99);
     ratioLine("chat-room / bare-do, p50 (paced)", ratios.p50);
-    ratioLine("chat-room / bare-do, p99 (paced)", ratios.p99);
     ratioLine("chat-room / bare-do, CPU per delivery", ratios.cpu);
     ratioLine("chat-room - bare-do, CPU us per delivery", ratios.cpuExtraUs, 1);
     if (goal) {

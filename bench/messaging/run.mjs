@@ -6,9 +6,9 @@
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { createUsers } from "../lib/bench-users.mjs";
 import { environment, writeJson } from "../lib/report.mjs";
-import { measureRoomSize } from "../sessions/measure.mjs";
-import { createUsers } from "../sessions/workers.mjs";
+import { measureRoomSize } from "../lib/room-measure.mjs";
 import { analyze, printLike, printReport } from "./analysis.mjs";
 import { measureLikeToSocket } from "./like.mjs";
 import { chatTargets } from "./targets.mjs";
@@ -24,6 +24,7 @@ function options() {
       rounds: { type: "string", default: "5" },
       duration: { type: "string", default: "1000" },
       "paced-duration": { type: "string", default: "2000" },
+      "paced-slices": { type: "string", default: "4" },
       warmup: { type: "string", default: "600" },
       inflight: { type: "string", default: "2000" },
       "paced-rate": { type: "string", default: "8000" },
@@ -43,6 +44,7 @@ function options() {
     rounds: quick ? 1 : Number(values.rounds),
     durationMs: quick ? 500 : Number(values.duration),
     pacedDurationMs: quick ? 800 : Number(values["paced-duration"]),
+    pacedSlices: quick ? 2 : Math.max(1, Number(values["paced-slices"])),
     warmupMs: quick ? 300 : Number(values.warmup),
     inflight: Number(values.inflight),
     pacedRate: Number(values["paced-rate"]),

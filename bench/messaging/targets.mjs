@@ -2,8 +2,8 @@
 // other N-1, then one ticket per member through the messaging Worker's HTTP API and the plaza.v1
 // upgrade), and the bare chat-room Durable Object (a plain upgrade to a fresh room path).
 import { randomUUID } from "node:crypto";
-import { openSocket } from "../lib/ws-fanout.mjs";
-import { ChatFanoutRoom } from "./chat-fanout.mjs";
+import { FanoutRoom, openSocket } from "../lib/ws-fanout.mjs";
+import { CHAT_ROOM } from "./chat-protocol.mjs";
 
 const toWs = (httpUrl) => httpUrl.replace(/^http/, "ws");
 
@@ -26,7 +26,7 @@ async function joinChatRoom(base, users, count, concurrency) {
     memberHandles: others.map((user) => user.handle),
     ...(others.length > 1 && { title: `bench ${count}` }),
   });
-  const room = new ChatFanoutRoom(`chat-${count}`);
+  const room = new FanoutRoom(`chat-${count}`, { protocol: CHAT_ROOM });
   const socketUrl = new URL(`/v1/conversations/${conversation.id}/ws`, toWs(base)).href;
   await room.grow(
     count,
@@ -40,7 +40,7 @@ async function joinChatRoom(base, users, count, concurrency) {
 }
 
 async function joinBareRoom(base, count, concurrency) {
-  const room = new ChatFanoutRoom(`bare-${count}`);
+  const room = new FanoutRoom(`bare-${count}`, { protocol: CHAT_ROOM });
   const url = new URL(`/room-${count}-${randomUUID().slice(0, 8)}`, toWs(base)).href;
   await room.grow(count, () => openSocket(url), concurrency);
   return room;
@@ -57,6 +57,8 @@ export function chatTargets({ messagingUrl, bareUrl, workerdPid, users, concurre
       name: "chat-room",
       pid: workerdPid,
       join: (count) => joinChatRoom(messagingUrl, users, count, concurrency),
+      // The ChatRoom syncs the conversations index from an alarm 1 s after a change (CHAT_LIMITS).
+      settleMs: 1200,
     },
     { name: "bare-do", pid: workerdPid, join: (count) => joinBareRoom(bareUrl, count, concurrency) },
   ];

@@ -1,0 +1,61 @@
+// Reading and printing what room-measure.mjs measured (bench/sessions, bench/messaging): whole rounds per
+// target, the pooled p99 ratio, and the lines every room report prints.
+
+/** A number with `digits` decimals, or "n/a". */
+export const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
+
+export const verdict = (pass) => (pass ? "PASS" : "FAIL");
+
+/**
+ * Each target's runs cut to the rounds every target completed (a failed run leaves the last round
+ * short), and how many that is.
+ * @param {{ name: string }[]} targets
+ * @param {Record<string, Record<string, number>[]>} runs
+ */
+export function wholeRounds(targets, runs) {
+  const complete = Math.min(...targets.map(({ name }) => runs[name]?.length ?? 0));
+  return {
+    complete,
+    runs: Object.fromEntries(targets.map(({ name }) => [name, (runs[name] ?? []).slice(0, complete)])),
+  };
+}
+
+/** `subject`'s pooled paced p99 against `floor`'s (every copy of every round), or undefined. */
+export function pooledP99Ratio(pooled, subject, floor) {
+  const [a, b] = [pooled?.[subject], pooled?.[floor]];
+  return a && b ? { value: a.p99 / b.p99, subject: a.p99, floor: b.p99 } : undefined;
+}
+
+/** One ratio: its median, then each round's value. */
+export function ratioLine(label, ratio, digits = 2, width = 44) {
+  if (!ratio) return;
+  const each = ratio.rounds.map((value) => fmt(value, digits)).join(" ");
+  console.log(`  ${label.padEnd(width)} ${fmt(ratio.median, digits).padStart(6)}   per round: ${each}`);
+}
+
+/** The pooled p99 ratio, with both p99s. */
+export function pooledLine(label, pooled, width = 44) {
+  if (!pooled) return;
+  console.log(
+    `  ${label.padEnd(width)} ${fmt(pooled.value, 2).padStart(6)}   ` +
+      `${fmt(pooled.subject, 2)} ms / ${fmt(pooled.floor, 2)} ms over all rounds' copies`,
+  );
+}
+
+/** The heading of one room size: who sends how much, saturated and paced. */
+export function planLine(n, plan, { pacedRate, pacedDurationMs }) {
+  return (
+    `\nN = ${n}: saturated ${plan.saturate.senders} sender(s) x ${plan.saturate.window} in flight; ` +
+    `paced ${fmt(plan.paced.messagesPerSec, 1)} msg/s (${pacedRate} deliveries/s) from all ${n}, ` +
+    `${plan.paced.slices ?? 1} turns of ${fmt(plan.paced.sliceMs ?? pacedDurationMs)} ms per target and round`
+  );
+}
+
+/** What joining N cost each target. */
+export function joinLine(n, joins) {
+  const cost = Object.entries(joins).map(
+    ([name, join]) =>
+      `${name} ${fmt(join.wallMs / 1000, 1)} s (${fmt(join.serverCpuMs / 1000, 1)} s server CPU)`,
+  );
+  return `  joining ${n}: ${cost.join(", ")}`;
+}
