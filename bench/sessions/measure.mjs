@@ -51,9 +51,12 @@ class PacedTotals {
     this.otherMs = 0;
     this.wallMs = 0;
     this.slices = 0;
+    /** Each turn's own p99 (ms), in turn order. */
+    this.turnP99 = [];
   }
 
   add(slice) {
+    this.turnP99.push(latencySummary(slice.result.latencies).p99);
     for (const value of slice.result.latencies) this.latencies.push(value);
     this.serverCpuMs += slice.serverCpuMs;
     this.deliveries += slice.result.deliveries;
@@ -66,6 +69,7 @@ class PacedTotals {
   /** In the shape record() reads: a withCpu() result around a FanoutResult. */
   asRun() {
     return {
+      turnP99: this.turnP99,
       serverCpuMs: this.serverCpuMs,
       otherLoad: this.wallMs > 0 ? this.otherMs / this.wallMs : 0,
       result: {
@@ -103,6 +107,7 @@ function record(saturated, paced) {
     pacedCpuUsPerDelivery: perDelivery(paced.serverCpuMs, paced),
     pacedOtherLoad: paced.otherLoad,
     pacedDeliveries: paced.result.deliveries,
+    ...(paced.turnP99 && { turnP99: paced.turnP99 }),
   };
 }
 
