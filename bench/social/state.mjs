@@ -45,7 +45,7 @@ export function stateKey({ datasetPath, users, seed }) {
     datasetPath,
     // Only the databases this benchmark runs (other services' new migrations do not change it).
     ...MIGRATED.flatMap((service) => filesUnder(join(ROOT, "migrations", service))),
-    join(ROOT, "durable-objects/timeline/storage.ts"),
+    join(ROOT, "durable-objects/timeline/schema.ts"),
     ...["dataset.mjs", "setup.mjs", "setup-worker.mjs"].map((file) => join(import.meta.dirname, file)),
   ];
   for (const file of files) hash.update(file.replace(ROOT, "")).update(readFileSync(file));

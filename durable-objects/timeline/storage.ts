@@ -1,26 +1,6 @@
 import { migrateSqlStorage } from "../../lib/sql-migrations";
+import { MIGRATIONS } from "./schema";
 import type { Keyset, Snapshot, TimelineEntry } from "./rpc";
-
-/**
- * The Timeline's own SQLite storage. The schema is small and lives with the object: each entry of
- * MIGRATIONS runs once, in order, tracked in the `_meta` table (never edit a shipped one).
- */
-const MIGRATIONS = [
-  `CREATE TABLE entries (
-     post_id TEXT PRIMARY KEY, author_id TEXT NOT NULL, shared_post_id TEXT, created_at INTEGER NOT NULL
-   );
-   CREATE INDEX entries_by_time ON entries (created_at DESC, post_id DESC);
-   CREATE INDEX entries_by_author ON entries (author_id);
-   CREATE TABLE followees (author_id TEXT PRIMARY KEY, following INTEGER NOT NULL, changed_at INTEGER NOT NULL);
-   CREATE TABLE big_authors (author_id TEXT PRIMARY KEY);
-   CREATE TABLE affinity (author_id TEXT PRIMARY KEY, score REAL NOT NULL, updated_at INTEGER NOT NULL);
-   CREATE TABLE processed_events (id TEXT PRIMARY KEY, at INTEGER NOT NULL);
-   CREATE INDEX processed_events_by_time ON processed_events (at);
-   CREATE TABLE snapshots (
-     id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, post_ids TEXT NOT NULL, tail_at INTEGER, tail_id TEXT
-   );
-   CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
-];
 
 export const TIMELINE_LIMITS = {
   /** Entries kept per timeline; older ones are trimmed (reads past them come from the posts service). */
@@ -54,7 +34,17 @@ export function decayedAffinity(score: number, updatedAt: number, now: number): 
   return score * 0.5 ** (elapsed / TIMELINE_LIMITS.affinityHalfLifeMs);
 }
 
+/**
+ * The timeline's SQL. Three answers every fan-out or read needs are kept in memory for the life of
+ * the object (loaded on first use after a wake, then kept up to date by the writes below, the only
+ * ones): the entry count (so an insert does not count the table to know whether to trim), the
+ * follow states (one lookup per fanned-out entry) and the followed big authors (one per read).
+ */
 export class TimelineStorage {
+  #entryCount: number | null = null;
+  #followees: Map<string, { following: boolean; changedAt: number }> | null = null;
+  #bigAuthors: string[] | null = null;
+
   constructor(private readonly sql: SqlStorage) {
     migrateSqlStorage(sql, MIGRATIONS);
   }
@@ -74,27 +64,44 @@ export class TimelineStorage {
         )
         .toArray().length;
     }
-    if (added > 0) this.trimEntries();
+    if (added > 0) {
+      this.#entryCount = this.entryCount() + added;
+      if (this.#entryCount > TIMELINE_LIMITS.maxEntries) this.trimEntries();
+    }
     return added;
   }
 
-  /** Drops the oldest entries past the limit; a count first, so the usual case costs one lookup. */
+  private entryCount(): number {
+    this.#entryCount ??= Number(this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM entries").one().n);
+    return this.#entryCount;
+  }
+
+  /** Drops the oldest entries past the limit. */
   private trimEntries(): void {
-    const count = Number(this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM entries").one().n);
-    if (count <= TIMELINE_LIMITS.maxEntries) return;
-    this.sql.exec(
-      `DELETE FROM entries WHERE post_id IN (
-         SELECT post_id FROM entries ORDER BY created_at DESC, post_id DESC LIMIT -1 OFFSET ?)`,
-      TIMELINE_LIMITS.maxEntries,
-    );
+    const removed = this.sql
+      .exec(
+        `DELETE FROM entries WHERE post_id IN (
+           SELECT post_id FROM entries ORDER BY created_at DESC, post_id DESC LIMIT -1 OFFSET ?)
+         RETURNING post_id`,
+        TIMELINE_LIMITS.maxEntries,
+      )
+      .toArray().length;
+    this.#entryCount = this.entryCount() - removed;
   }
 
   removeEntries(postIds: string[]): void {
-    for (const id of postIds) this.sql.exec("DELETE FROM entries WHERE post_id = ?", id);
+    let removed = 0;
+    for (const id of postIds) {
+      removed += this.sql.exec("DELETE FROM entries WHERE post_id = ? RETURNING post_id", id).toArray().length;
+    }
+    if (this.#entryCount !== null) this.#entryCount -= removed;
   }
 
   removeEntriesBy(authorId: string): void {
-    this.sql.exec("DELETE FROM entries WHERE author_id = ?", authorId);
+    const removed = this.sql
+      .exec("DELETE FROM entries WHERE author_id = ? RETURNING post_id", authorId)
+      .toArray().length;
+    if (this.#entryCount !== null) this.#entryCount -= removed;
   }
 
   /** Newest first, strictly before `before` when given. */
@@ -114,10 +121,16 @@ export class TimelineStorage {
 
   /** The follow state of an author as last changed: null when no follow event was seen yet. */
   followee(authorId: string): { following: boolean; changedAt: number } | null {
-    const row = this.sql
-      .exec<Row>("SELECT following, changed_at FROM followees WHERE author_id = ?", authorId)
-      .toArray()[0];
-    return row ? { following: row.following === 1, changedAt: Number(row.changed_at) } : null;
+    if (this.#followees === null) {
+      this.#followees = new Map();
+      for (const row of this.sql.exec<Row>("SELECT author_id, following, changed_at FROM followees")) {
+        this.#followees.set(String(row.author_id), {
+          following: row.following === 1,
+          changedAt: Number(row.changed_at),
+        });
+      }
+    }
+    return this.#followees.get(authorId) ?? null;
   }
 
   setFollowing(authorId: string, following: boolean, at: number): void {
@@ -127,21 +140,25 @@ export class TimelineStorage {
       following ? 1 : 0,
       at,
     );
+    this.#followees?.set(authorId, { following, changedAt: at });
+    this.#bigAuthors = null;
   }
 
   rememberBigAuthor(authorId: string): void {
     this.sql.exec("INSERT OR IGNORE INTO big_authors (author_id) VALUES (?)", authorId);
+    this.#bigAuthors = null;
   }
 
   /** Followed authors known to be big. */
   followedBigAuthors(): string[] {
-    return this.sql
+    this.#bigAuthors ??= this.sql
       .exec<Row>(
         `SELECT f.author_id FROM followees f JOIN big_authors b ON b.author_id = f.author_id
          WHERE f.following = 1 ORDER BY f.author_id`,
       )
       .toArray()
       .map((row) => String(row.author_id));
+    return [...this.#bigAuthors];
   }
 
   /** Records an event id; false when it was recorded already (a redelivery). Old ids are forgotten. */

@@ -91,12 +91,15 @@ export class Timeline extends DurableObject<FeedEnv> {
     return true;
   }
 
-  /** What a read needs from here, in one call. */
-  async readState(input: { limit: number; before: Keyset | null }): Promise<ReadState> {
+  /**
+   * What a read needs from here, in one call. Affinity only matters to ranking: a newest-first read
+   * passes `affinity: false` and gets `{}` (the scores are the costliest part of the answer).
+   */
+  async readState(input: { limit: number; before: Keyset | null; affinity?: boolean }): Promise<ReadState> {
     return {
       entries: this.store.entries(input.limit, input.before),
       bigAuthors: this.store.followedBigAuthors(),
-      affinity: this.store.affinity(Date.now()),
+      affinity: input.affinity === false ? {} : this.store.affinity(Date.now()),
     };
   }
 

@@ -21,18 +21,31 @@ const Settings = z.object({
   RANK_WINDOW: z.coerce.number().int().min(1).max(100),
 });
 
-export function feedDeps(env: FeedEnv): FeedDeps {
-  const settings = Settings.safeParse(env);
-  if (!settings.success) {
-    throw new AppError("internal", "the feed's settings are not valid", { cause: settings.error });
+/** Settings parsed once per env (the runtime keeps one env object for the isolate's life). */
+const parsedSettings = new WeakMap<object, z.infer<typeof Settings>>();
+
+function settingsOf(env: FeedEnv): z.infer<typeof Settings> {
+  let settings = parsedSettings.get(env);
+  if (!settings) {
+    const parsed = Settings.safeParse(env);
+    if (!parsed.success) {
+      throw new AppError("internal", "the feed's settings are not valid", { cause: parsed.error });
+    }
+    settings = parsed.data;
+    parsedSettings.set(env, settings);
   }
+  return settings;
+}
+
+export function feedDeps(env: FeedEnv): FeedDeps {
+  const settings = settingsOf(env);
   return {
     timelines: env.TIMELINES,
     users: env.USERS,
     posts: env.POSTS,
     notifications: env.NOTIFICATIONS,
-    fanoutLimit: settings.data.FANOUT_LIMIT,
-    rankWindow: settings.data.RANK_WINDOW,
+    fanoutLimit: settings.FANOUT_LIMIT,
+    rankWindow: settings.RANK_WINDOW,
     now: Date.now(),
   };
 }

@@ -6,8 +6,8 @@ import { type FeedDeps, timelineOf } from "./deps";
 import { rankPosts } from "./ranking";
 import { FeedCursor, type FeedOrder } from "./schemas";
 
-/** The posts service's recentPostsOf takes at most this many authors per call. */
-const AUTHORS_PER_CALL = 100;
+/** The posts service's recentPostsOf takes at most this many authors per call (one D1 statement). */
+const AUTHORS_PER_CALL = 90;
 
 export interface FeedRequest {
   order: FeedOrder;
@@ -38,7 +38,7 @@ export async function readFeed(deps: FeedDeps, viewerId: string, request: FeedRe
 }
 
 async function latestPage(deps: FeedDeps, viewerId: string, limit: number, before: Keyset | null) {
-  const { candidates } = await candidatesBefore(deps, viewerId, limit + 1, before);
+  const { candidates } = await candidatesBefore(deps, viewerId, limit + 1, before, false);
   const page = candidates.slice(0, limit);
   const last = page.at(-1);
   const items = await hydrate(
@@ -51,7 +51,7 @@ async function latestPage(deps: FeedDeps, viewerId: string, limit: number, befor
 }
 
 async function rankedFirstPage(deps: FeedDeps, viewerId: string, limit: number): Promise<FeedPage> {
-  const { candidates, affinity } = await candidatesBefore(deps, viewerId, deps.rankWindow + 1, null);
+  const { candidates, affinity } = await candidatesBefore(deps, viewerId, deps.rankWindow + 1, null, true);
   const window = candidates.slice(0, deps.rankWindow);
   const oldest = window.at(-1);
   const tail =
@@ -92,8 +92,14 @@ async function snapshotPage(
  * The reader's newest `count` candidates before a position: their timeline's entries merged with
  * the recent posts of the big authors they follow (which were never fanned out), newest first.
  */
-async function candidatesBefore(deps: FeedDeps, viewerId: string, count: number, before: Keyset | null) {
-  const state = await timelineOf(deps, viewerId).readState({ limit: count, before });
+async function candidatesBefore(
+  deps: FeedDeps,
+  viewerId: string,
+  count: number,
+  before: Keyset | null,
+  affinity: boolean,
+) {
+  const state = await timelineOf(deps, viewerId).readState({ limit: count, before, affinity });
   const merged = await recentOfAuthors(deps, state.bigAuthors, count, before);
   const byId = new Map<string, TimelineEntry>();
   for (const entry of [...state.entries, ...merged]) byId.set(entry.postId, entry);
