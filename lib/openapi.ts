@@ -21,6 +21,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: "Conflicts with existing state",
   413: "The body is too large",
   415: "The body's type is not accepted",
+  416: "The range asked for is past the end (content-range: bytes */size)",
   429: "Too many requests; see retry-after",
   503: "A dependency is unavailable",
 };

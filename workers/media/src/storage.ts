@@ -64,8 +64,7 @@ function full(object: R2ObjectBody, extra: HeadersInit): Response {
 
 /**
  * 416 for a range that starts at or past the end: content-range says where the file ends, and the
- * standard error body lets clients read every failure the same way. The closed code set has no
- * 416 of its own; bad_request is the nearest (the request asks for bytes that do not exist). The
+ * standard error body lets clients read every failure the same way. The
  * body is not the file, so it carries no ETag, and it answers one request, so no cache keeps it.
  */
 function rangeNotSatisfiable(head: R2Object, extra: HeadersInit, requestId: string): Response {
@@ -75,7 +74,10 @@ function rangeNotSatisfiable(head: R2Object, extra: HeadersInit, requestId: stri
   headers.set("content-range", `bytes */${head.size}`);
   headers.set("content-type", "application/json; charset=utf-8");
   const message = `the range starts at or past the end of the file (${head.size} bytes)`;
-  return new Response(JSON.stringify(errorBody("bad_request", message, requestId)), { status: 416, headers });
+  return new Response(JSON.stringify(errorBody("range_not_satisfiable", message, requestId)), {
+    status: 416,
+    headers,
+  });
 }
 
 /** What serveObject needs besides the object: the request it answers and that request's id. */

@@ -45,7 +45,7 @@ describe("GET /v1/media/:id/content with Range (video seeking)", () => {
     expect(response.headers.get("etag")).toBeNull();
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     const error = await errorOf(response);
-    expect(error).toMatchObject({ code: "bad_request", requestId: "req-range-416" });
+    expect(error).toMatchObject({ code: "range_not_satisfiable", requestId: "req-range-416" });
     expect(error.message).toContain(`${SIZE} bytes`);
   });
 

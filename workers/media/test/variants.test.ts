@@ -87,7 +87,7 @@ describe("GET /v1/media/:id/content?variant=", () => {
     expect(past.status).toBe(416);
     expect(past.headers.get("content-range")).toBe(`bytes */${marker.byteLength}`);
     expect(past.headers.get("vary")).toBe("accept");
-    expect((await errorOf(past)).code).toBe("bad_request");
+    expect((await errorOf(past)).code).toBe("range_not_satisfiable");
 
     // The original is untouched, and each negotiated format has its own entry.
     expect(await bytesOf(await getContent(media.id))).toEqual(png);
