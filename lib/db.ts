@@ -5,3 +5,16 @@ export function isUniqueViolation(error: unknown): boolean {
   const message = error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : String(error);
   return /UNIQUE constraint failed|SQLITE_CONSTRAINT/.test(message);
 }
+
+/**
+ * D1 binds at most 100 parameters per statement, so a long `IN (...)` list is queried in chunks of
+ * this many (leaving room for the statement's other parameters), usually all in one `batch()`.
+ */
+export const MAX_IN_LIST = 90;
+
+/** `values` in chunks of at most MAX_IN_LIST, in order. */
+export function inChunks<T>(values: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < values.length; i += MAX_IN_LIST) chunks.push(values.slice(i, i + MAX_IN_LIST));
+  return chunks;
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_IN_LIST } from "../../../lib/db";
 import { KeysetCursor } from "../../../lib/pagination";
 import { parseRpcArgument as parse, ServiceEntrypoint } from "../../../lib/service";
 import { createPostsApp } from "./app";
@@ -39,13 +40,13 @@ export class PostsService extends ServiceEntrypoint<PostsEnv> {
 
   /**
    * The newest post ids of some authors (feed backfill and merge-at-read), as {id, authorId,
-   * createdAt}. At most 90 authors: with the position and the limit, one D1 statement stays under
-   * D1's 100 bound parameters.
+   * createdAt}. At most MAX_IN_LIST (90) authors: with the viewer, the position and the limit, one
+   * D1 statement stays under D1's 100 bound parameters.
    */
   async recentPostsOf(input: { authorIds: string[]; limit: number; before?: { at: number; id: string } }) {
     const { authorIds, limit, before } = parse(
       z.strictObject({
-        authorIds: z.array(Id).max(90),
+        authorIds: z.array(Id).max(MAX_IN_LIST),
         limit: z.number().int().min(1).max(200),
         before: KeysetCursor.optional(),
       }),

@@ -1,4 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
+import { inChunks } from "../../../../lib/db";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { PostsDb } from "./client";
 import { likes, posts, type StoredMedia } from "./schema";
@@ -64,19 +65,6 @@ export async function findPost(db: PostsDb, id: string): Promise<PostRow | undef
   return db.query.posts.findFirst({ where: eq(posts.id, id) });
 }
 
-/**
- * D1 binds at most 100 parameters per statement: long id lists are queried in chunks (one batch,
- * one round trip).
- */
-const MAX_IDS_PER_STATEMENT = 90;
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += MAX_IDS_PER_STATEMENT)
-    out.push(items.slice(i, i + MAX_IDS_PER_STATEMENT));
-  return out;
-}
-
 /** Posts by id (in no particular order) as the viewer sees them: one statement per 90 ids, one batch. */
 export async function findPosts(
   db: PostsDb,
@@ -84,7 +72,7 @@ export async function findPosts(
   viewerId: string | null,
 ): Promise<ViewedPostRow[]> {
   const d1 = db.$client;
-  const statements = chunks([...new Set(ids)]).map((chunk) =>
+  const statements = inChunks([...new Set(ids)]).map((chunk) =>
     d1.prepare(`${SELECT_VIEWED} WHERE id IN (${placeholders(chunk.length)})`).bind(viewerId, ...chunk),
   );
   const [first, ...rest] = statements;
@@ -127,7 +115,7 @@ export async function pagePostsByAuthors(
 
 /** Which of these posts the user likes. */
 export async function likedAmong(db: PostsDb, userId: string, postIds: string[]): Promise<Set<string>> {
-  const [first, ...rest] = chunks([...new Set(postIds)]).map((chunk) =>
+  const [first, ...rest] = inChunks([...new Set(postIds)]).map((chunk) =>
     db
       .select({ postId: likes.postId })
       .from(likes)

@@ -1,4 +1,5 @@
 import { eq, inArray } from "drizzle-orm";
+import { inChunks } from "../../../../lib/db";
 import type { UsersDb } from "./client";
 import { profiles } from "./schema";
 
@@ -17,9 +18,6 @@ export async function findProfilesByIds(db: UsersDb, ids: string[]): Promise<Pro
   return db.select().from(profiles).where(inArray(profiles.id, ids));
 }
 
-/** D1 binds at most 100 parameters per statement: a long handle list is looked up in chunks. */
-const MAX_HANDLES_PER_STATEMENT = 90;
-
 /**
  * The profiles behind these handles (unknown ones are left out, in no particular order): one
  * statement per 90 handles, all in one batch (one round trip).
@@ -28,11 +26,7 @@ export async function findProfilesByHandles(
   db: UsersDb,
   handles: string[],
 ): Promise<Pick<ProfileRow, "id" | "handle" | "displayName" | "avatarUrl">[]> {
-  const statements: ReturnType<typeof summariesWithHandleIn>[] = [];
-  for (let i = 0; i < handles.length; i += MAX_HANDLES_PER_STATEMENT) {
-    statements.push(summariesWithHandleIn(db, handles.slice(i, i + MAX_HANDLES_PER_STATEMENT)));
-  }
-  const [first, ...rest] = statements;
+  const [first, ...rest] = inChunks(handles).map((chunk) => summariesWithHandleIn(db, chunk));
   if (!first) return [];
   return (await db.batch([first, ...rest])).flat();
 }
