@@ -52,6 +52,8 @@ class PacedTotals {
     this.otherMs = 0;
     this.wallMs = 0;
     this.slices = 0;
+    /** Each turn's own p99 (ms), in turn order. */
+    this.turnP99 = [];
   }
 
   add(slice) {
@@ -62,6 +64,7 @@ class PacedTotals {
     this.otherMs += slice.otherLoad * slice.wallMs;
     this.wallMs += slice.wallMs;
     this.slices += 1;
+    this.turnP99.push(latencySummary(slice.result.latencies).p99);
   }
 
   /** In the shape record() reads: a withCpu() result around a FanoutResult. */
@@ -69,6 +72,7 @@ class PacedTotals {
     return {
       serverCpuMs: this.serverCpuMs,
       otherLoad: this.wallMs > 0 ? this.otherMs / this.wallMs : 0,
+      turnP99: this.turnP99,
       result: {
         latencies: this.latencies,
         deliveries: this.deliveries,
@@ -104,6 +108,7 @@ function record(saturated, paced) {
     pacedCpuUsPerDelivery: perDelivery(paced.serverCpuMs, paced),
     pacedOtherLoad: paced.otherLoad,
     pacedDeliveries: paced.result.deliveries,
+    turnP99: paced.turnP99,
   };
 }
 

@@ -1,5 +1,6 @@
 // Reading and printing what room-measure.mjs measured (bench/sessions, bench/messaging): whole rounds per
-// target, the pooled p99 ratio, and the lines every room report prints.
+// target, the pooled and per-turn p99 ratios, and the lines every room report prints.
+import { median } from "./load.mjs";
 
 /** A number with `digits` decimals, or "n/a". */
 export const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
@@ -26,6 +27,22 @@ export function pooledP99Ratio(pooled, subject, floor) {
   return a && b ? { value: a.p99 / b.p99, subject: a.p99, floor: b.p99 } : undefined;
 }
 
+/**
+ * `subject`'s p99 against `floor`'s in every paced turn (same round, same turn number: at most one other
+ * target's turn apart), with the median, quartiles and range of those ratios; null without turns.
+ * @param {Record<string, { turnP99?: number[] }[]>} runs  whole rounds (wholeRounds)
+ */
+export function perTurnP99Ratio(runs, subject, floor) {
+  const values = (runs[subject] ?? []).flatMap((run, index) =>
+    (run.turnP99 ?? []).map((p99, turn) => p99 / runs[floor]?.[index]?.turnP99?.[turn]),
+  );
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return null;
+  const sorted = [...finite].sort((x, y) => x - y);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { median: median(finite), q1: at(0.25), q3: at(0.75), min: sorted[0], max: sorted.at(-1), values };
+}
+
 /** One ratio: its median, then each round's value. */
 export function ratioLine(label, ratio, digits = 2, width = 44) {
   if (!ratio) return;
@@ -39,6 +56,16 @@ export function pooledLine(label, pooled, width = 44) {
   console.log(
     `  ${label.padEnd(width)} ${fmt(pooled.value, 2).padStart(6)}   ` +
       `${fmt(pooled.subject, 2)} ms / ${fmt(pooled.floor, 2)} ms over all rounds' copies`,
+  );
+}
+
+/** The per-turn p99 ratio (perTurnP99Ratio): its median, quartiles, range and how many turns. */
+export function turnsLine(label, turns, width = 44) {
+  if (!turns) return;
+  const { median: middle, q1, q3, min, max, values } = turns;
+  console.log(
+    `  ${label.padEnd(width)} ${fmt(middle, 2).padStart(6)}   ` +
+      `quartiles ${fmt(q1, 2)} to ${fmt(q3, 2)}, range ${fmt(min, 2)} to ${fmt(max, 2)}, ${values.length} turns`,
   );
 }
 

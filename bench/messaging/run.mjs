@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { createUsers } from "../lib/bench-users.mjs";
 import { environment, writeJson } from "../lib/report.mjs";
 import { measureRoomSize } from "../lib/room-measure.mjs";
+import { roomOptionSpecs, roomOptions } from "../lib/room-options.mjs";
 import { analyze, printLike, printReport } from "./analysis.mjs";
 import { measureLikeToSocket } from "./like.mjs";
 import { chatTargets } from "./targets.mjs";
@@ -19,43 +20,19 @@ const RESULTS = join(import.meta.dirname, "results", "latest.json");
 function options() {
   const { values } = parseArgs({
     options: {
-      quick: { type: "boolean", default: false },
-      sizes: { type: "string", default: "10,100" },
-      rounds: { type: "string", default: "5" },
-      duration: { type: "string", default: "1000" },
-      "paced-duration": { type: "string", default: "2000" },
-      "paced-slices": { type: "string", default: "4" },
-      warmup: { type: "string", default: "600" },
-      inflight: { type: "string", default: "2000" },
-      "paced-rate": { type: "string", default: "8000" },
+      ...roomOptionSpecs({ sizes: "10,100", rounds: "5" }),
       "send-limit": { type: "string", default: "1000000" },
-      concurrency: { type: "string", default: "8" },
       likes: { type: "string", default: "40" },
       "like-interval": { type: "string", default: "250" },
       "no-like": { type: "boolean", default: false },
-      "no-build": { type: "boolean", default: false },
-      bundles: { type: "string" },
-      logs: { type: "string" },
     },
   });
-  const quick = values.quick;
   return {
-    sizes: values.sizes.split(",").map(Number),
-    rounds: quick ? 1 : Number(values.rounds),
-    durationMs: quick ? 500 : Number(values.duration),
-    pacedDurationMs: quick ? 800 : Number(values["paced-duration"]),
-    pacedSlices: quick ? 2 : Math.max(1, Number(values["paced-slices"])),
-    warmupMs: quick ? 300 : Number(values.warmup),
-    inflight: Number(values.inflight),
-    pacedRate: Number(values["paced-rate"]),
+    ...roomOptions(values),
     sendLimit: Number(values["send-limit"]),
-    concurrency: Number(values.concurrency),
-    likes: quick ? 10 : Number(values.likes),
+    likes: values.quick ? 10 : Number(values.likes),
     likeIntervalMs: Number(values["like-interval"]),
     like: !values["no-like"],
-    build: !values["no-build"],
-    bundleDir: values.bundles,
-    logs: values.logs,
   };
 }
 

@@ -3,20 +3,14 @@
 // limit), notifications (the live channel the ChatRoom publishes to, and the like notifications),
 // posts (likes), and the inline floor and setup Workers.
 import { join } from "node:path";
-import { buildWorkers } from "../../scripts/build.mjs";
 import { newSigningKey } from "../../scripts/signing-key.mjs";
+import { workerBundles } from "../lib/bundles.mjs";
 import { applyMigrations, ROOT, startWorkers, workerFromConfig } from "../lib/platform.mjs";
 import { subclassWrapper, wrapBundle } from "../lib/wrap.mjs";
 import { benchWorkers } from "./inline-workers.mjs";
 
 const BUNDLES = ["auth", "users", "messaging", "notifications", "posts"];
 const configOf = (name) => join(ROOT, `workers/${name}/wrangler.toml`);
-
-async function bundles({ build, bundleDir }) {
-  if (build && !bundleDir) return buildWorkers(BUNDLES);
-  const dir = bundleDir ?? join(ROOT, ".build");
-  return Object.fromEntries(BUNDLES.map((name) => [name, join(dir, name, "index.js")]));
-}
 
 /**
  * ChatRoom as shipped, except its send bucket (CHAT_LIMITS.send: burst 10, 5/s per user), replaced by
@@ -37,7 +31,7 @@ function chatRoomWrapper(limit) {
  * @param {{ build: boolean, bundleDir?: string, sendLimit: number, onLog?: (log: object) => void }} options
  */
 export async function startMessagingBench({ build, bundleDir, sendLimit, onLog }) {
-  const scripts = await bundles({ build, bundleDir });
+  const scripts = await workerBundles(BUNDLES, { build, bundleDir });
   const signingKey = await newSigningKey();
   const auth = workerFromConfig(configOf("auth"), scripts.auth, {
     bindings: { SIGNING_KEYS: JSON.stringify([signingKey]), PASSWORD_PEPPER: "bench-pepper-not-secret" },

@@ -1,7 +1,18 @@
 // The sessions benchmark's medians, per-round ratios and goals (see README.md).
 import { medians } from "../lib/interleave.mjs";
-import { median } from "../lib/load.mjs";
 import { formatTable, round } from "../lib/report.mjs";
+import {
+  fmt,
+  joinLine,
+  perTurnP99Ratio,
+  planLine,
+  pooledLine,
+  pooledP99Ratio,
+  ratioLine,
+  turnsLine,
+  verdict,
+  wholeRounds,
+} from "../lib/room-report.mjs";
 import { perRound } from "../lib/rounds.mjs";
 
 /** Goals of the issue: the WatchSession against the bare Durable Object, at every N. */
@@ -25,29 +36,15 @@ const FIELDS = [
 
 const minus = (a, b) => a - b;
 
-/**
- * The p99 ratio of every paced turn with the other target's turn next to it (same round, same turn
- * number: at most one other target's turn apart), with the median and quartiles of those ratios.
- */
-function perTurn(runs, a, b) {
-  const values = runs[a].flatMap((run, index) =>
-    (run.turnP99 ?? []).map((p99, turn) => p99 / runs[b][index]?.turnP99?.[turn]),
-  );
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return null;
-  const sorted = [...finite].sort((x, y) => x - y);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { median: median(finite), q1: at(0.25), q3: at(0.75), min: sorted[0], max: sorted.at(-1), values };
-}
-
 /** Ratios of one room size, each per round then the median over rounds. */
-function ratiosOf(runs) {
+function ratiosOf(runs, pooled) {
   const has = (name) => runs[name]?.length > 0;
   const ratios = {};
   if (has("watch-session") && has("bare-do")) {
     ratios.throughput = perRound(runs, "watch-session", "bare-do", "deliveriesPerSec");
     ratios.p99 = perRound(runs, "watch-session", "bare-do", "p99");
-    ratios.p99Turns = perTurn(runs, "watch-session", "bare-do");
+    ratios.p99Turns = perTurnP99Ratio(runs, "watch-session", "bare-do");
+    ratios.pooledP99 = pooledP99Ratio(pooled, "watch-session", "bare-do");
     ratios.p50 = perRound(runs, "watch-session", "bare-do", "p50");
     ratios.cpu = perRound(runs, "watch-session", "bare-do", "cpuUsPerDelivery");
     ratios.cpuExtraUs = perRound(runs, "watch-session", "bare-do", "cpuUsPerDelivery", minus);
@@ -59,6 +56,8 @@ function ratiosOf(runs) {
     ratios[name] = {
       throughput: perRound(runs, name, "bare-do", "deliveriesPerSec"),
       p99: perRound(runs, name, "bare-do", "p99"),
+      p99Turns: perTurnP99Ratio(runs, name, "bare-do"),
+      pooledP99: pooledP99Ratio(pooled, name, "bare-do"),
       cpuSavedUs: perRound(runs, "watch-session", name, "cpuUsPerDelivery", minus),
       pacedCpuSavedUs: perRound(runs, "watch-session", name, "pacedCpuUsPerDelivery", minus),
     };
@@ -78,13 +77,9 @@ function ratiosOf(runs) {
 /** Medians per target and size, ratios, and the verdicts. */
 export function analyze(sizes, targets) {
   const bySize = sizes.map(({ n, plan, joins, runs: all, pooled = {} }) => {
-    // Whole rounds only (a failed run leaves the last round short).
-    const complete = Math.min(...targets.map(({ name }) => all[name]?.length ?? 0));
-    const runs = Object.fromEntries(targets.map(({ name }) => [name, (all[name] ?? []).slice(0, complete)]));
+    const { runs } = wholeRounds(targets, all);
     const summaries = Object.fromEntries(targets.map(({ name }) => [name, medians(runs[name], FIELDS)]));
-    const ratios = ratiosOf(runs);
-    const [watch, bare] = [pooled["watch-session"], pooled["bare-do"]];
-    if (watch && bare) ratios.pooledP99 = { value: watch.p99 / bare.p99, watch: watch.p99, bare: bare.p99 };
+    const ratios = ratiosOf(runs, pooled);
     const goals = ratios.throughput
       ? {
           throughput: {
@@ -110,23 +105,10 @@ export function analyze(sizes, targets) {
   return { sizes: bySize, pass: judged.length > 0 ? pass : null };
 }
 
-const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
-const verdict = (pass) => (pass ? "PASS" : "FAIL");
-
-function ratioLine(label, ratio, digits = 2) {
-  if (!ratio) return;
-  const each = ratio.rounds.map((value) => fmt(value, digits)).join(" ");
-  console.log(`  ${label.padEnd(44)} ${fmt(ratio.median, digits).padStart(6)}   per round: ${each}`);
-}
-
 /** Prints a table per N, its ratios and verdicts, then the overall verdict. */
 export function printReport(analysis, opts) {
   for (const { n, plan, joins, summaries, pooled, ratios, goals } of analysis.sizes) {
-    console.log(
-      `\nN = ${n}: saturated ${plan.saturate.senders} sender(s) x ${plan.saturate.window} in flight; ` +
-        `paced ${fmt(plan.paced.messagesPerSec, 1)} msg/s (${opts.pacedRate} deliveries/s) from all ${n}, ` +
-        `${plan.paced.slices ?? 1} turns of ${fmt(plan.paced.sliceMs ?? opts.pacedDurationMs)} ms per target and round`,
-    );
+    console.log(planLine(n, plan, opts));
     const header = ["target", "deliveries/s", "p50 ms", "p99 ms", "pooled p99", "CPU us/delivery"];
     header.push("loaded p99 ms");
     header.push("client us/dlv", "bytes/dlv", "other load");
@@ -143,26 +125,10 @@ export function printReport(analysis, opts) {
       round(s.otherLoad, 2),
     ]);
     console.log(formatTable(header, rows));
-    const joinCost = Object.entries(joins).map(
-      ([name, join]) =>
-        `${name} ${fmt(join.wallMs / 1000, 1)} s (${fmt(join.serverCpuMs / 1000, 1)} s server CPU)`,
-    );
-    console.log(`  joining ${n}: ${joinCost.join(", ")}`);
+    console.log(joinLine(n, joins));
     ratioLine("watch-session / bare-do, deliveries/s", ratios.throughput);
-    if (ratios.pooledP99) {
-      const { value, watch, bare } = ratios.pooledP99;
-      console.log(
-        `  ${"watch-session / bare-do, p99 (paced, pooled)".padEnd(44)} ${fmt(value, 2).padStart(6)}   ` +
-          `${fmt(watch, 2)} ms / ${fmt(bare, 2)} ms over all rounds' copies`,
-      );
-    }
-    if (ratios.p99Turns) {
-      const { median: mid, q1, q3, min, max, values } = ratios.p99Turns;
-      console.log(
-        `  ${"watch-session / bare-do, p99 (paced, turns)".padEnd(44)} ${fmt(mid, 2).padStart(6)}   ` +
-          `quartiles ${fmt(q1, 2)} to ${fmt(q3, 2)}, range ${fmt(min, 2)} to ${fmt(max, 2)}, ${values.length} turns`,
-      );
-    }
+    pooledLine("watch-session / bare-do, p99 (paced, pooled)", ratios.pooledP99);
+    turnsLine("watch-session / bare-do, p99 (paced, turns)", ratios.p99Turns);
     ratioLine("watch-session / bare-do, p99 (paced, rounds)", ratios.p99);
     ratioLine("watch-session / bare-do, p50 (paced)", ratios.p50);
     ratioLine("watch-session / bare-do, CPU per delivery", ratios.cpu);
@@ -172,7 +138,9 @@ export function printReport(analysis, opts) {
       key.startsWith("watch-session:"),
     )) {
       ratioLine(`${name} / bare-do, deliveries/s`, variant.throughput);
-      ratioLine(`${name} / bare-do, p99 (paced)`, variant.p99);
+      pooledLine(`${name} / bare-do, p99 (paced, pooled)`, variant.pooledP99);
+      turnsLine(`${name} / bare-do, p99 (paced, turns)`, variant.p99Turns);
+      ratioLine(`${name} / bare-do, p99 (paced, rounds)`, variant.p99);
       ratioLine(`watch-session - ${name}, CPU us/delivery`, variant.cpuSavedUs, 1);
       ratioLine(`  the same, paced`, variant.pacedCpuSavedUs, 1);
     }

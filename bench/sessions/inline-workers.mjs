@@ -1,5 +1,7 @@
 // The benchmark's own small Workers (inline scripts, never deployed): the platform floor the WatchSession
-// is compared with, and a setup helper that creates profiles over the users Worker's RPC.
+// is compared with, and the setup Worker of bench/lib/bench-users.mjs that creates profiles over the users
+// Worker's RPC.
+import { profileSetupWorker } from "../lib/bench-users.mjs";
 import { inlineWorker } from "../lib/platform.mjs";
 
 /**
@@ -50,16 +52,6 @@ export default {
   },
 };`;
 
-/** POST a JSON array of { id, handle, displayName }: creates those profiles via UsersService RPC. */
-const SETUP = `export default {
-  async fetch(request, env) {
-    const profiles = await request.json();
-    const results = await Promise.all(profiles.map((profile) => env.USERS.createProfile(profile)));
-    const failed = results.filter((result) => !result.ok);
-    return Response.json({ created: results.length - failed.length, failed }, { status: failed.length ? 500 : 200 });
-  },
-};`;
-
 /**
  * The inline Workers, and their names by role.
  * @param {{ users: string }} real  the users Worker's name
@@ -74,9 +66,7 @@ export function benchWorkers({ users }) {
   const workers = [
     inlineWorker(names.bare, bareRoom(false), room),
     inlineWorker(names.bareWrite, bareRoom(true), room),
-    inlineWorker(names.setup, SETUP, {
-      serviceBindings: { USERS: { name: users, entrypoint: "UsersService" } },
-    }),
+    profileSetupWorker(names.setup, users),
   ];
   return { workers, names };
 }

@@ -5,59 +5,37 @@
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { createUsers } from "../lib/bench-users.mjs";
 import { startNodeServer } from "../lib/child.mjs";
 import { environment, writeJson } from "../lib/report.mjs";
+import { measureRoomSize } from "../lib/room-measure.mjs";
+import { roomOptionSpecs, roomOptions } from "../lib/room-options.mjs";
 import { analyze, printReport } from "./analysis.mjs";
-import { measureRoomSize } from "./measure.mjs";
 import { sessionTargets } from "./targets.mjs";
-import { createUsers, startSessionsBench } from "./workers.mjs";
+import { startSessionsBench } from "./workers.mjs";
 
 const RESULTS = join(import.meta.dirname, "results", "latest.json");
 
 function options() {
   const { values } = parseArgs({
     options: {
-      quick: { type: "boolean", default: false },
-      sizes: { type: "string", default: "10,100,500" },
-      rounds: { type: "string", default: "7" },
-      duration: { type: "string", default: "1000" },
-      "paced-duration": { type: "string", default: "2000" },
-      "paced-slices": { type: "string", default: "4" },
-      warmup: { type: "string", default: "600" },
-      inflight: { type: "string", default: "2000" },
-      "paced-rate": { type: "string", default: "8000" },
+      ...roomOptionSpecs({ sizes: "10,100,500", rounds: "7" }),
       "chat-limit": { type: "string", default: "1000000" },
-      concurrency: { type: "string", default: "8" },
       only: { type: "string" },
-      "no-build": { type: "boolean", default: false },
-      bundles: { type: "string" },
       variant: { type: "string", multiple: true, default: [] },
       "bare-write": { type: "boolean", default: false },
-      logs: { type: "string" },
     },
   });
-  const quick = values.quick;
   return {
-    sizes: values.sizes.split(",").map(Number),
-    rounds: quick ? 1 : Number(values.rounds),
-    durationMs: quick ? 500 : Number(values.duration),
-    pacedDurationMs: quick ? 800 : Number(values["paced-duration"]),
-    pacedSlices: quick ? 2 : Math.max(1, Number(values["paced-slices"])),
-    warmupMs: quick ? 300 : Number(values.warmup),
-    inflight: Number(values.inflight),
-    pacedRate: Number(values["paced-rate"]),
+    ...roomOptions(values),
     chatLimit: Number(values["chat-limit"]),
-    concurrency: Number(values.concurrency),
     only: values.only?.split(","),
     bareWrite: values["bare-write"],
-    build: !values["no-build"],
-    bundleDir: values.bundles,
     variants: values.variant.map((spec) => {
       const [name, bundle] = spec.split("=");
       if (!name || !bundle) throw new Error(`--variant takes name=path/to/sessions/index.js, not ${spec}`);
       return { name, bundle };
     }),
-    logs: values.logs,
   };
 }
 

@@ -54,20 +54,13 @@ async function joinPlainRoom(name, base, count, concurrency) {
 }
 
 /**
- * @typedef {object} Target
- * @property {string} name
- * @property {number} pid  the server process (CPU from /proc)
- * @property {(count: number) => Promise<FanoutRoom>} join
- */
-
-/**
  * The targets in the order every round runs them.
  * @param {{ sessionsUrl: string, bareUrl: string, workerdPid: number, wsUrl: string, wsPid: number,
  *   users: { token: string }[], concurrency: number, variants?: Record<string, string>,
  *   bareWriteUrl?: string }} setup
  *   variants: more sessions Workers (patched copies) by name -> URL, measured as watch-session:<name>;
  *   bareWriteUrl: adds bare-do+write (the bare DO plus one SQLite write per message)
- * @returns {Target[]}
+ * @returns {import("../lib/room-measure.mjs").RoomTarget[]}
  */
 export function sessionTargets(setup) {
   const { sessionsUrl, bareUrl, bareWriteUrl, workerdPid, wsUrl, wsPid, users, concurrency } = setup;
@@ -76,6 +69,9 @@ export function sessionTargets(setup) {
     name,
     pid: workerdPid,
     join: (count) => joinWatchSession(url, users, count, concurrency),
+    // The WatchSession syncs the sessions index from an alarm 1 s after the joins (and after the
+    // last message): waited before measuring and before the sockets close.
+    settleMs: 1200,
   });
   return [
     watch("watch-session", sessionsUrl),

@@ -1,12 +1,10 @@
 // The Workers of the sessions benchmark, all in one workerd: auth (JWKS), users (profiles), sessions (the
 // WatchSession Durable Object, behind a wrapper that only raises its chat rate limit) and the inline
-// Workers (the bare broadcasting Durable Object, a setup helper). Users get profiles over RPC and access
-// tokens signed in Node with the auth Worker's key.
+// Workers (the bare broadcasting Durable Object, the setup Worker of bench/lib/bench-users.mjs).
 import { join } from "node:path";
-import { buildWorkers } from "../../scripts/build.mjs";
 import { newSigningKey } from "../../scripts/signing-key.mjs";
+import { workerBundles } from "../lib/bundles.mjs";
 import { applyMigrations, ROOT, startWorkers, workerFromConfig } from "../lib/platform.mjs";
-import { accessTokenSigner, newId } from "../lib/tokens.mjs";
 import { subclassWrapper, wrapBundle } from "../lib/wrap.mjs";
 import { benchWorkers } from "./inline-workers.mjs";
 
@@ -16,13 +14,6 @@ const CONFIGS = {
   users: join(ROOT, "workers/users/wrangler.toml"),
   sessions: join(ROOT, "workers/sessions/wrangler.toml"),
 };
-
-/** The three real bundles: rebuilt into .build/, or taken from `bundleDir` (<dir>/<name>/index.js). */
-async function bundles({ build, bundleDir }) {
-  if (build && !bundleDir) return buildWorkers(BUNDLES);
-  const dir = bundleDir ?? join(ROOT, ".build");
-  return Object.fromEntries(BUNDLES.map((name) => [name, join(dir, name, "index.js")]));
-}
 
 /**
  * WatchSession as shipped, except its chat token bucket (WATCH_LIMITS.chat: burst 5, 1/s per user),
@@ -46,7 +37,7 @@ function watchSessionWrapper(limit) {
  *   own WatchSession namespace, named bench-sessions-<name>: measured side by side with the real one
  */
 export async function startSessionsBench({ build, bundleDir, chatLimit, onLog, variants = [] }) {
-  const scripts = await bundles({ build, bundleDir });
+  const scripts = await workerBundles(BUNDLES, { build, bundleDir });
   const signingKey = await newSigningKey();
   const auth = workerFromConfig(CONFIGS.auth, scripts.auth, {
     bindings: { SIGNING_KEYS: JSON.stringify([signingKey]), PASSWORD_PEPPER: "bench-pepper-not-secret" },
@@ -86,28 +77,4 @@ export async function startSessionsBench({ build, bundleDir, chatLimit, onLog, v
     await platform.mf.dispose();
     throw error;
   }
-}
-
-/**
- * `count` users with profiles (made through the users Worker's createProfile RPC, in batches) and
- * access tokens (signed here, no account in auth: the sessions Worker only checks the token).
- * @returns {Promise<{ userId: string, handle: string, token: string }[]>}
- */
-export async function createUsers(setupUrl, signingKey, count) {
-  const sign = accessTokenSigner(signingKey);
-  const users = Array.from({ length: count }, (_, index) => {
-    const userId = newId("usr");
-    return { userId, handle: `bench_${index}`, token: sign({ userId, sessionId: newId("ses") }) };
-  });
-  for (let start = 0; start < count; start += 100) {
-    const batch = users.slice(start, start + 100).map(({ userId, handle }) => ({
-      id: userId,
-      handle,
-      displayName: `Bench ${handle}`,
-    }));
-    const response = await fetch(setupUrl, { method: "POST", body: JSON.stringify(batch) });
-    const body = await response.text();
-    if (!response.ok) throw new Error(`creating profiles: ${response.status} ${body.slice(0, 300)}`);
-  }
-  return users;
 }
