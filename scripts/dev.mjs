@@ -4,26 +4,14 @@
 //   INSPECTOR_PORT  the devtools port (default: any free port)
 //   PLAZA_STATE_DIR the state folder (default .state)
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { copyVendorAssets } from "./assets.mjs";
 import { ensureDevSecrets } from "./dev-secrets.mjs";
 import { applyLocalMigrations } from "./migrate.mjs";
-import { bin, listWorkers, ROOT, toolEnv } from "./workers.mjs";
+import { bin, freePort, listWorkers, ROOT, toolEnv } from "./workers.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
 const stateDir = process.env.PLAZA_STATE_DIR ?? join(ROOT, ".state");
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 async function waitUntilHealthy(url, child) {
   for (let attempt = 0; attempt < 240 && child.exitCode === null; attempt++) {

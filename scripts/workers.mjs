@@ -1,6 +1,7 @@
 // The Workers of Plaza and where their configs are. The gateway's config is the root wrangler.toml;
 // every other service has workers/<name>/wrangler.toml. Scripts derive everything from this list.
 import { existsSync, readdirSync } from "node:fs";
+import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -47,4 +48,16 @@ export function bin(name) {
 export function toolEnv(extra = {}) {
   const path = [join(ROOT, "node_modules", ".bin"), dirname(process.execPath), process.env.PATH].join(":");
   return { ...process.env, PATH: path, WRANGLER_SEND_METRICS: "false", ...extra };
+}
+
+/** A loopback port free right now (for a dev server, an inspector...). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
 }

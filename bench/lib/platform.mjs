@@ -7,7 +7,11 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
+import { freePort } from "../../scripts/workers.mjs";
 import { findChildProcesses } from "./cpu.mjs";
+
+/** A loopback port free right now (say, for workerd's inspector). */
+export { freePort };
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 

@@ -37,6 +37,8 @@ export function options() {
       bundles: { type: "string" },
       logs: { type: "string" },
       out: { type: "string" },
+      profile: { type: "string" },
+      "profile-only": { type: "string" },
       ...Object.fromEntries(Object.keys(NUMBERS).map((name) => [name, { type: "string" }])),
     },
   });
@@ -70,5 +72,7 @@ export function options() {
     bundleDir: values.bundles,
     logs: values.logs,
     out: values.out,
+    profileDir: values.profile,
+    profileOnly: values["profile-only"]?.split(","),
   };
 }

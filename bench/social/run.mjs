@@ -5,6 +5,8 @@
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { openLoopAgent } from "../lib/openloop.mjs";
+import { freePort } from "../lib/platform.mjs";
+import { printProfileSummary, startProfiling, summarizeProfiles, writeProfiles } from "../lib/profile.mjs";
 import { environment, round, writeJson } from "../lib/report.mjs";
 import { DATASET, rng } from "./dataset.mjs";
 import { isolatedTargets, measureIsolated } from "./isolated.mjs";
@@ -51,6 +53,7 @@ async function main() {
     signingKey: state.meta.signingKey,
     queueBatchSize: opts.queueBatch,
     onLog,
+    inspectorPort: opts.profileDir ? await freePort() : undefined,
   });
   const agent = openLoopAgent(512);
   try {
@@ -101,7 +104,29 @@ async function main() {
     }
     await phase(opts.rate, opts.warmupMs, "warm-up");
     const linesBefore = logLines;
-    results.fixed = await phase(opts.rate, opts.durationMs, `fixed ${opts.rate}/s`);
+    const profiling = opts.profileDir ? await startProfiling(bench.inspectorPort, { only: opts.profileOnly }) : null;
+    results.fixed = profiling
+      ? // Profiled: the queue work left behind is waited for after the profiler stops (it slows it).
+        await openLoopPhase({
+          pid: bench.pid,
+          rate: opts.rate,
+          durationMs: opts.durationMs,
+          next: latest.mixed,
+          agent,
+          log,
+          name: `fixed ${opts.rate}/s, profiled`,
+          drain: false,
+        })
+      : await phase(opts.rate, opts.durationMs, `fixed ${opts.rate}/s`);
+    if (profiling) {
+      // Diagnostic: the samples cost CPU, so this run's latencies are not comparable with others'.
+      const profiles = await profiling.stop();
+      writeProfiles(profiles, opts.profileDir);
+      const summary = summarizeProfiles(profiles);
+      printProfileSummary(summary, { requests: results.fixed.ops.all.ok });
+      writeJson(join(opts.profileDir, "summary.json"), summary);
+      log(`CPU profiles of the fixed-rate run written to ${opts.profileDir}`);
+    }
     const answered = results.fixed.ops.all.ok + results.fixed.ops.all.failed;
     results.fixed.logLinesPerRequest = round((logLines - linesBefore) / answered, 2);
     results.verdict = verdict(results.fixed);

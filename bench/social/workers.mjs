@@ -32,15 +32,16 @@ async function bundles({ build, bundleDir }) {
 /**
  * Starts workerd with every Plaza Worker and the setup Worker; migrates the D1 databases if asked.
  * @param {{ build: boolean, bundleDir?: string, queueBatchSize?: number, persistDir?: string,
- *   signingKey?: object, migrate: boolean, onLog?: (log: object) => void }} options
+ *   signingKey?: object, migrate: boolean, onLog?: (log: object) => void, inspectorPort?: number }} options
  *   queueBatchSize: the feed consumer's max_batch_size (wrangler.toml leaves it unset: Miniflare's
  *   default is 5, production's 10); persistDir: where D1, KV and Durable Objects keep their data;
- *   signingKey: the auth Worker's private JWK (default: a new one)
+ *   signingKey: the auth Worker's private JWK (default: a new one); inspectorPort: open workerd's V8
+ *   inspector there (for bench/lib/profile.mjs)
  * @returns the platform (mf, workerd pid, a URL per Worker), `entry` (URLs of the services' named
  *   entrypoints), the Workers' names and the auth Worker's private signing JWK
  */
 export async function startSocialBench(options) {
-  const { build, bundleDir, queueBatchSize, persistDir, migrate, onLog } = options;
+  const { build, bundleDir, queueBatchSize, persistDir, migrate, onLog, inspectorPort } = options;
   const scripts = await bundles({ build, bundleDir });
   const signingKey = options.signingKey ?? (await newSigningKey());
   const gateway = workerFromConfig(configOf("gateway"), scripts.gateway, {
@@ -87,7 +88,10 @@ export async function startSocialBench(options) {
     d1Databases: { POSTS_DB: posts.d1Databases.DB, USERS_DB: users.d1Databases.DB },
   });
   const workers = [gateway, auth, users, posts, media, feed, sessions, setup, probe];
-  const shared = persistDir ? { resourcePersistencePath: persistDir } : {};
+  const shared = {
+    ...(persistDir && { resourcePersistencePath: persistDir }),
+    ...(inspectorPort && { inspectorPort }),
+  };
   const platform = await startWorkers(workers, { onLog, shared });
   try {
     const byRole = { gateway, auth, users, posts, media, feed, sessions };
@@ -104,7 +108,7 @@ export async function startSocialBench(options) {
     const names = Object.fromEntries(
       Object.entries({ ...byRole, setup, probe }).map(([role, w]) => [role, w.name]),
     );
-    return { ...platform, entry, names, signingKey };
+    return { ...platform, entry, names, signingKey, inspectorPort };
   } catch (error) {
     await platform.mf.dispose();
     throw error;
