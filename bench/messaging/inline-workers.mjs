@@ -1,5 +1,6 @@
 // The benchmark's own small Workers (inline scripts, never deployed): the floor the ChatRoom is compared
 // with, and the setup Worker of bench/lib/bench-users.mjs that creates profiles over the users RPC.
+import { bareRoomModule } from "../lib/bare-room.mjs";
 import { profileSetupWorker } from "../lib/bench-users.mjs";
 import { inlineWorker } from "../lib/platform.mjs";
 
@@ -10,30 +11,14 @@ import { inlineWorker } from "../lib/platform.mjs";
  * "ping" is auto-answered like ChatRoom's. Nothing else: no storage, no validation, no limits, no
  * per-socket state. One object per URL path.
  */
-const BARE_CHAT_ROOM = `import { DurableObject } from "cloudflare:workers";
-
-const id26 = (n) => (n.toString(32).toUpperCase().padStart(26, "0")).replace(/[ILOU]/g, "Z");
-
-export class BareChatRoom extends DurableObject {
-  seq = 0;
-
-  constructor(ctx, env) {
-    super(ctx, env);
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
-  }
-
-  fetch() {
-    const pair = new WebSocketPair();
-    this.ctx.acceptWebSocket(pair[1]);
-    return new Response(null, { status: 101, webSocket: pair[0] });
-  }
-
-  webSocketMessage(ws, text) {
-    const frame = JSON.parse(text);
+const BARE_CHAT_ROOM = bareRoomModule({
+  className: "BareChatRoom",
+  helpers: 'const id26 = (n) => (n.toString(32).toUpperCase().padStart(26, "0")).replace(/[ILOU]/g, "Z");',
+  onMessage: `const frame = JSON.parse(message);
     const seq = ++this.seq;
     const id = "msg_" + id26(Date.now() * 1000 + seq);
     ws.send(JSON.stringify({ type: "ack", nonce: frame.nonce, id, seq }));
-    const message = JSON.stringify({
+    const text = JSON.stringify({
       type: "message",
       message: { id, senderId: "usr_" + id26(seq), text: frame.text, createdAt: Date.now(), seq },
       seq,
@@ -41,18 +26,10 @@ export class BareChatRoom extends DurableObject {
     for (const socket of this.ctx.getWebSockets()) {
       if (socket === ws) continue;
       try {
-        socket.send(message);
+        socket.send(text);
       } catch {}
-    }
-  }
-}
-
-export default {
-  fetch(request, env) {
-    const room = env.ROOM.get(env.ROOM.idFromName(new URL(request.url).pathname));
-    return room.fetch(request);
-  },
-};`;
+    }`,
+});
 
 /** The inline Workers, and their names by role. @param {{ users: string }} real  the users Worker */
 export function benchWorkers({ users }) {

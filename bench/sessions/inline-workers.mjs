@@ -1,6 +1,7 @@
 // The benchmark's own small Workers (inline scripts, never deployed): the platform floor the WatchSession
 // is compared with, and the setup Worker of bench/lib/bench-users.mjs that creates profiles over the users
 // Worker's RPC.
+import { bareRoomModule } from "../lib/bare-room.mjs";
 import { profileSetupWorker } from "../lib/bench-users.mjs";
 import { inlineWorker } from "../lib/platform.mjs";
 
@@ -11,25 +12,13 @@ import { inlineWorker } from "../lib/platform.mjs";
  * `write`: the same plus one SQLite write per message (bare-do+write, a diagnostic: what a storage write,
  * and the output gate holding the broadcast until it is durable, do to a broadcast).
  */
-const bareRoom = (write) => `import { DurableObject } from "cloudflare:workers";
-
-export class BareRoom extends DurableObject {
-  seq = 0;
-
-  constructor(ctx, env) {
-    super(ctx, env);
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
-    ${write ? 'ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS seq (id INTEGER PRIMARY KEY, value INTEGER)");' : ""}
-  }
-
-  fetch(request) {
-    const pair = new WebSocketPair();
-    this.ctx.acceptWebSocket(pair[1]);
-    return new Response(null, { status: 101, webSocket: pair[0] });
-  }
-
-  webSocketMessage(ws, message) {
-    const frame = JSON.parse(message);
+const bareRoom = (write) =>
+  bareRoomModule({
+    className: "BareRoom",
+    setup: write
+      ? 'ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS seq (id INTEGER PRIMARY KEY, value INTEGER)");'
+      : "",
+    onMessage: `const frame = JSON.parse(message);
     const seq = ++this.seq;
     ${write ? 'this.ctx.storage.sql.exec("INSERT OR REPLACE INTO seq (id, value) VALUES (1, ?)", seq);' : ""}
     const text = JSON.stringify({
@@ -41,16 +30,8 @@ export class BareRoom extends DurableObject {
       try {
         socket.send(text);
       } catch {}
-    }
-  }
-}
-
-export default {
-  fetch(request, env) {
-    const room = env.ROOM.get(env.ROOM.idFromName(new URL(request.url).pathname));
-    return room.fetch(request);
-  },
-};`;
+    }`,
+  });
 
 /**
  * The inline Workers, and their names by role.
