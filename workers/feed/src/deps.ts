@@ -17,7 +17,7 @@ export interface FeedDeps {
 
 const Settings = z.object({
   FANOUT_LIMIT: z.coerce.number().int().min(0).max(1_000_000),
-  // At most 100: the window is hydrated with one getPosts call.
+  // At most 100: the window is ranked on one engagementOf call.
   RANK_WINDOW: z.coerce.number().int().min(1).max(100),
 });
 

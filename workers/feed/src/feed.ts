@@ -56,18 +56,14 @@ async function rankedFirstPage(deps: FeedDeps, viewerId: string, limit: number):
   const oldest = window.at(-1);
   const tail =
     candidates.length > deps.rankWindow && oldest ? { at: oldest.createdAt, id: oldest.postId } : null;
-  const posts = await hydrate(
-    deps,
-    viewerId,
-    window.map((entry) => entry.postId),
-  );
-  const ranked = rankPosts(posts, affinity, deps.now);
-  const items = ranked.slice(0, limit);
+  // Ranked on counts alone (no text, media or authors), then only the page is hydrated.
+  const windowIds = window.map((entry) => entry.postId);
+  const engagement = windowIds.length > 0 ? await deps.posts.engagementOf({ ids: windowIds }) : [];
+  await forgetDeleted(deps, viewerId, windowIds, engagement);
+  const ranked = rankPosts(engagement, affinity, deps.now);
+  const items = await hydrate(deps, viewerId, ranked.slice(0, limit));
   if (ranked.length <= limit) return { items, nextCursor: tail ? latestCursor(tail) : null };
-  const snapshotId = await timelineOf(deps, viewerId).saveSnapshot({
-    postIds: ranked.map((post) => post.id),
-    tail,
-  });
+  const snapshotId = await timelineOf(deps, viewerId).saveSnapshot({ postIds: ranked, tail });
   return { items, nextCursor: encodeCursor({ k: "r", s: snapshotId, o: limit } satisfies FeedCursor) };
 }
 
@@ -137,10 +133,15 @@ async function recentOfAuthors(
 async function hydrate(deps: FeedDeps, viewerId: string, ids: string[]): Promise<Post[]> {
   if (ids.length === 0) return [];
   const posts = await deps.posts.getPosts({ ids, viewerId });
-  const found = new Set(posts.map((post) => post.id));
-  const gone = ids.filter((id) => !found.has(id));
-  if (gone.length > 0) await timelineOf(deps, viewerId).removePosts(gone);
+  await forgetDeleted(deps, viewerId, ids, posts);
   return posts;
+}
+
+/** Drops from the reader's timeline the ids the posts service no longer knows (deleted posts). */
+async function forgetDeleted(deps: FeedDeps, viewerId: string, asked: string[], found: { id: string }[]) {
+  const known = new Set(found.map((post) => post.id));
+  const gone = asked.filter((id) => !known.has(id));
+  if (gone.length > 0) await timelineOf(deps, viewerId).removePosts(gone);
 }
 
 function newestFirst(a: TimelineEntry, b: TimelineEntry): number {

@@ -1,4 +1,4 @@
-import type { Post } from "../../posts/src/schemas";
+import type { PostEngagement } from "../../posts/src/schemas";
 
 /**
  * The home feed's ranking. A post's score is
@@ -7,8 +7,8 @@ import type { Post } from "../../posts/src/schemas";
  *
  * - recency = 0.5 ^ (age in hours / HALF_LIFE_HOURS): a post loses half its weight every 12 hours,
  *   so boosts reorder posts of about the same age but never keep an old post on top for long;
- * - engagement = likes + 2·comments + 3·shares, from the counts the posts service hydrates (for a
- *   share, its own counts plus the original's): logarithmic, so the 1000th like adds little;
+ * - engagement = likes + 2·comments + 3·shares, from the posts service's counts (engagementOf; for
+ *   a share, its own counts plus the original's): logarithmic, so the 1000th like adds little;
  * - affinity = how much the reader has interacted with the author (likes 1, comments 2, shares 3,
  *   halving every 30 days; for a share, the larger of sharer's and original author's).
  */
@@ -41,31 +41,33 @@ export function scoreOf(features: RankingFeatures): number {
   );
 }
 
-/** A hydrated post's features, as the reader sees it now. */
+/** A post's features, as the reader sees it now. */
 export function featuresOf(
-  post: Post,
+  post: PostEngagement,
   affinity: Readonly<Record<string, number>>,
   now: number,
 ): RankingFeatures {
-  const original = post.sharedPost ?? null;
+  const { original } = post;
   const affinityFor = (authorId: string) => affinity[authorId] ?? 0;
   return {
-    ageMs: now - Date.parse(post.createdAt),
+    ageMs: now - post.createdAt,
     likes: post.likeCount + (original?.likeCount ?? 0),
     comments: post.commentCount + (original?.commentCount ?? 0),
     shares: post.shareCount + (original?.shareCount ?? 0),
-    affinity: Math.max(affinityFor(post.author.id), original ? affinityFor(original.author.id) : 0),
+    affinity: Math.max(affinityFor(post.authorId), original ? affinityFor(original.authorId) : 0),
   };
 }
 
-/** Posts best first; equal scores keep newest-first order. */
-export function rankPosts(posts: Post[], affinity: Readonly<Record<string, number>>, now: number): Post[] {
+/** Post ids best first; equal scores keep newest-first order. */
+export function rankPosts(
+  posts: PostEngagement[],
+  affinity: Readonly<Record<string, number>>,
+  now: number,
+): string[] {
   return posts
-    .map((post) => ({
-      post,
-      score: scoreOf(featuresOf(post, affinity, now)),
-      at: Date.parse(post.createdAt),
-    }))
-    .sort((a, b) => b.score - a.score || b.at - a.at || (a.post.id < b.post.id ? 1 : -1))
-    .map(({ post }) => post);
+    .map((post) => ({ post, score: scoreOf(featuresOf(post, affinity, now)) }))
+    .sort(
+      (a, b) => b.score - a.score || b.post.createdAt - a.post.createdAt || (a.post.id < b.post.id ? 1 : -1),
+    )
+    .map(({ post }) => post.id);
 }

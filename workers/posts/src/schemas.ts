@@ -77,3 +77,19 @@ export type Comment = z.infer<typeof Comment>;
 export const CommentPage = z
   .object({ items: z.array(Comment), nextCursor: z.string().nullable() })
   .openapi("CommentPage");
+
+/**
+ * What ranking needs of a post, without its text, media or author (posts service RPC
+ * `engagementOf`): the feed ranks a window of candidates on these and hydrates only the page.
+ */
+export interface PostEngagement {
+  id: string;
+  authorId: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  likeCount: number;
+  commentCount: number;
+  shareCount: number;
+  /** For a share, the original's author and counts; null when it is not a share or the original is gone. */
+  original: { authorId: string; likeCount: number; commentCount: number; shareCount: number } | null;
+}

@@ -121,4 +121,45 @@ describe("RPC for the feed", () => {
     const recent = await worker.PostsService.recentPostsOf({ authorIds: [ada.user.id], limit: 10 });
     expect(recent.map((p) => p.id)).toEqual([b.id, a.id]);
   });
+
+  it("gives ranking the counts of posts and of a share's original, without their bodies", async () => {
+    const { worker } = await import("./worker");
+    const [ada, bob] = [await newAccount(), await newAccount()];
+    const original = await newPost(ada, "the original");
+    await call(request("PUT", `/v1/posts/${original.id}/like`, { token: bob.accessToken }));
+    await call(
+      request("POST", `/v1/posts/${original.id}/comments`, { token: bob.accessToken, body: { text: "hi" } }),
+    );
+    const share = (await (
+      await call(request("POST", `/v1/posts/${original.id}/shares`, { token: bob.accessToken, body: {} }))
+    ).json()) as PostBody;
+
+    const found = await worker.PostsService.engagementOf({
+      ids: [share.id, "pst_01J0000000000000000000000A", original.id],
+    });
+
+    expect(found).toEqual([
+      {
+        id: share.id,
+        authorId: bob.user.id,
+        createdAt: Date.parse(share.createdAt),
+        likeCount: 0,
+        commentCount: 0,
+        shareCount: 0,
+        original: { authorId: ada.user.id, likeCount: 1, commentCount: 1, shareCount: 1 },
+      },
+      {
+        id: original.id,
+        authorId: ada.user.id,
+        createdAt: Date.parse(original.createdAt),
+        likeCount: 1,
+        commentCount: 1,
+        shareCount: 1,
+        original: null,
+      },
+    ]);
+    await expect(worker.PostsService.engagementOf({ ids: ["not an id".repeat(10)] })).rejects.toThrow(
+      /invalid RPC argument/,
+    );
+  });
 });

@@ -23,6 +23,7 @@ export interface PostBody {
   likedByMe: boolean;
   media: { id: string; contentType: string; url: string }[];
   sharedPost?: PostBody | null;
+  createdAt: string;
   editedAt: string | null;
 }
 

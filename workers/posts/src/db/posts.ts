@@ -1,6 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { inChunks } from "../../../../lib/db";
 import type { KeysetCursor } from "../../../../lib/pagination";
+import type { PostEngagement } from "../schemas";
 import type { PostsDb } from "./client";
 import { likes, posts, type StoredMedia } from "./schema";
 
@@ -52,7 +53,7 @@ function rowOf(raw: RawPost): ViewedPostRow {
   };
 }
 
-/** `?2, ?3, ...`: placeholders after the viewer's (?1). */
+/** `?2, ?3, ...`: numbered placeholders, by default after the viewer's (?1). */
 function placeholders(count: number, from = 2): string {
   return Array.from({ length: count }, (_, i) => `?${from + i}`).join(", ");
 }
@@ -79,6 +80,58 @@ export async function findPosts(
   if (!first) return [];
   const results = rest.length === 0 ? [await first.all<RawPost>()] : await d1.batch<RawPost>(statements);
   return results.flatMap((result) => result.results.map(rowOf));
+}
+
+type RawEngagement = {
+  id: string;
+  author_id: string;
+  created_at: number;
+  like_count: number;
+  comment_count: number;
+  share_count: number;
+  original_author_id: string | null;
+  original_like_count: number | null;
+  original_comment_count: number | null;
+  original_share_count: number | null;
+};
+
+/** Ranking's view of posts by id (in no particular order): counts, author and time, and a share's original's. */
+export async function findEngagement(db: PostsDb, ids: string[]): Promise<PostEngagement[]> {
+  const d1 = db.$client;
+  const statements = inChunks([...new Set(ids)]).map((chunk) =>
+    d1
+      .prepare(
+        `SELECT p.id, p.author_id, p.created_at, p.like_count, p.comment_count, p.share_count,
+           o.author_id AS original_author_id, o.like_count AS original_like_count,
+           o.comment_count AS original_comment_count, o.share_count AS original_share_count
+         FROM posts p LEFT JOIN posts o ON o.id = p.shared_post_id
+         WHERE p.id IN (${placeholders(chunk.length, 1)})`,
+      )
+      .bind(...chunk),
+  );
+  const [first, ...rest] = statements;
+  if (!first) return [];
+  const results =
+    rest.length === 0 ? [await first.all<RawEngagement>()] : await d1.batch<RawEngagement>(statements);
+  return results.flatMap((result) =>
+    result.results.map((raw) => ({
+      id: raw.id,
+      authorId: raw.author_id,
+      createdAt: raw.created_at,
+      likeCount: raw.like_count,
+      commentCount: raw.comment_count,
+      shareCount: raw.share_count,
+      original:
+        raw.original_author_id === null
+          ? null
+          : {
+              authorId: raw.original_author_id,
+              likeCount: raw.original_like_count ?? 0,
+              commentCount: raw.original_comment_count ?? 0,
+              shareCount: raw.original_share_count ?? 0,
+            },
+    })),
+  );
 }
 
 export async function updatePostText(db: PostsDb, id: string, text: string, editedAt: number) {
