@@ -24,6 +24,7 @@ function options() {
       only: { type: "string" },
       variant: { type: "string", multiple: true, default: [] },
       "bare-write": { type: "boolean", default: false },
+      "own-worker": { type: "boolean", default: false },
     },
   });
   return {
@@ -31,6 +32,7 @@ function options() {
     chatLimit: Number(values["chat-limit"]),
     only: values.only?.split(","),
     bareWrite: values["bare-write"],
+    ownWorker: values["own-worker"],
     variants: values.variant.map((spec) => {
       const [name, bundle] = spec.split("=");
       if (!name || !bundle) throw new Error(`--variant takes name=path/to/sessions/index.js, not ${spec}`);

@@ -7,6 +7,7 @@ import { workerBundles } from "../lib/bundles.mjs";
 import { applyMigrations, ROOT, startWorkers, workerFromConfig } from "../lib/platform.mjs";
 import { subclassWrapper, wrapBundle } from "../lib/wrap.mjs";
 import { benchWorkers } from "./inline-workers.mjs";
+import { buildWatchSessionWorker, ownWorkerPair } from "./own-worker.mjs";
 
 const BUNDLES = ["auth", "users", "sessions"];
 const CONFIGS = {
@@ -32,11 +33,13 @@ function watchSessionWrapper(limit) {
 /**
  * Starts the benchmark's workerd and prepares its databases.
  * @param {{ build: boolean, bundleDir?: string, chatLimit: number, onLog?: (log: object) => void,
- *   variants?: { name: string, bundle: string }[] }} options
+ *   variants?: { name: string, bundle: string }[], ownWorker?: boolean }} options
  *   variants: more sessions Workers from other bundles (say, patched copies under /tmp), each with its
- *   own WatchSession namespace, named bench-sessions-<name>: measured side by side with the real one
+ *   own WatchSession namespace, named bench-sessions-<name>: measured side by side with the real one;
+ *   ownWorker: also the WatchSession in a Worker of its own (own-worker.mjs), as variant "own-worker"
  */
-export async function startSessionsBench({ build, bundleDir, chatLimit, onLog, variants = [] }) {
+export async function startSessionsBench(options) {
+  const { build, bundleDir, chatLimit, onLog, variants = [], ownWorker = false } = options;
   const scripts = await workerBundles(BUNDLES, { build, bundleDir });
   const signingKey = await newSigningKey();
   const auth = workerFromConfig(CONFIGS.auth, scripts.auth, {
@@ -57,19 +60,33 @@ export async function startSessionsBench({ build, bundleDir, chatLimit, onLog, v
       watchSessionWrapper(chatLimit),
     ),
   );
+  const own = ownWorker
+    ? ownWorkerPair(
+        workerFromConfig(CONFIGS.sessions, scripts.sessions),
+        (await buildWatchSessionWorker()).scriptPath,
+        (worker) => wrapBundle(worker, watchSessionWrapper(chatLimit)),
+      )
+    : undefined;
+  const fronts = [...patched, ...(own ? [own.front] : [])];
   const inline = benchWorkers({ users: users.name });
-  const platform = await startWorkers([auth, users, sessions, ...patched, ...inline.workers], { onLog });
+  const platform = await startWorkers(
+    [auth, users, sessions, ...fronts, ...(own ? [own.host] : []), ...inline.workers],
+    { onLog },
+  );
   try {
     await applyMigrations(platform.mf, auth.name, join(ROOT, "migrations/auth"));
     await applyMigrations(platform.mf, users.name, join(ROOT, "migrations/users"));
-    for (const worker of [sessions, ...patched]) {
+    for (const worker of [sessions, ...fronts]) {
       await applyMigrations(platform.mf, worker.name, join(ROOT, "migrations/sessions"));
     }
     const names = {
       auth: auth.name,
       users: users.name,
       sessions: sessions.name,
-      variants: Object.fromEntries(variants.map(({ name }, index) => [name, patched[index].name])),
+      variants: {
+        ...Object.fromEntries(variants.map(({ name }, index) => [name, patched[index].name])),
+        ...(own && { "own-worker": own.front.name }),
+      },
       ...inline.names,
     };
     return { ...platform, names, signingKey };
