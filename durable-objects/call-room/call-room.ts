@@ -1,12 +1,13 @@
-import { AppError, errorResponse } from "../../lib/errors";
-import { requestIdFrom } from "../../lib/http/trace";
+import type { ErrorCode } from "../../lib/errors";
 import { randomToken, sha256Hex } from "../../lib/ids";
 import { TokenBucket } from "../../lib/realtime/limits";
 import { RoomError, SocketRoom } from "../../lib/realtime/socket-room";
+import { acceptUpgrade, offeredTicket, refuseUpgrade } from "../../lib/realtime/upgrade";
 import { recordCallEnded } from "../../workers/calls/src/db/calls";
 import { CALL_LIMITS } from "./limits";
 import { CallMembership } from "./membership";
 import {
+  byteLength,
   CLOSE,
   ClientFrame,
   type EndReason,
@@ -15,7 +16,6 @@ import {
   type Publication,
   type ServerFrame,
   type SignalData,
-  SUBPROTOCOL,
 } from "./protocol";
 import { type CallSocket, closeSocket, type LeaveReason, markDeparted, NO_MEDIA } from "./roster";
 import {
@@ -31,7 +31,6 @@ import {
 } from "./rpc";
 import { sfuMemberRefusal, sfuSessionRefusal } from "./sfu-rules";
 import { type CallRecord, CallStorage, viewOf } from "./storage";
-import { byteLength, offeredTicket } from "./upgrade";
 
 /**
  * One video call: who is in it with their media state, WebRTC signaling between its members (mesh),
@@ -143,9 +142,7 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
   // ---- WebSocket upgrade ----
 
   override async fetch(request: Request): Promise<Response> {
-    const requestId = requestIdFrom(request.headers.get("x-request-id"));
-    const refuse = (code: AppError["code"], message: string) =>
-      errorResponse(new AppError(code, message), requestId);
+    const refuse = (code: ErrorCode, message: string) => refuseUpgrade(request, code, message);
     const offer = offeredTicket(request);
     if (!offer.ok) return refuse(offer.code, offer.message);
     const { ticket } = offer;
@@ -183,11 +180,7 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
     const newcomer = members.find((m) => m.userId === holder.userId);
     if (newcomer) this.broadcast({ type: "joined", member: newcomer } satisfies ServerFrame, server);
     await this.scheduleAlarm(now + CALL_LIMITS.sweepEveryMs);
-    return new Response(null, {
-      status: 101,
-      webSocket: client,
-      headers: { "sec-websocket-protocol": SUBPROTOCOL },
-    });
+    return acceptUpgrade(client);
   }
 
   // ---- Frames ----

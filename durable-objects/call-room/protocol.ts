@@ -5,7 +5,7 @@ import { z } from "zod";
  * docs/protocols/call-room.md describes it for client authors.
  */
 
-export const SUBPROTOCOL = "plaza.v1";
+export { SUBPROTOCOL } from "../../lib/realtime/upgrade";
 
 /** Close codes the server uses (4000-4999 are ours). */
 export const CLOSE = {
@@ -106,3 +106,8 @@ export type ServerFrame =
   | { type: "ended"; reason: EndReason }
   | { type: "pong"; t: number; serverTime: number }
   | { type: "error"; code: ErrorCode; message: string; for?: ClientFrameType };
+
+/** A frame's size in UTF-8 bytes, as the limits count it. */
+export function byteLength(text: string): number {
+  return new TextEncoder().encode(text).byteLength;
+}

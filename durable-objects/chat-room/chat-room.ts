@@ -1,20 +1,13 @@
-import { AppError, errorResponse } from "../../lib/errors";
-import { requestIdFrom } from "../../lib/http/trace";
+import type { ErrorCode } from "../../lib/errors";
 import { newId, randomToken, sha256Hex } from "../../lib/ids";
 import { TokenBucket } from "../../lib/realtime/limits";
 import { RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
+import { acceptUpgrade, offeredTicket, refuseUpgrade } from "../../lib/realtime/upgrade";
 import { syncConversationIndex } from "../../workers/messaging/src/db/index-sync";
 import { ConversationState, refused, viewOf } from "./conversation-state";
 import { offlineDelivery } from "./delivery";
 import { CHAT_LIMITS } from "./limits";
-import {
-  CLOSE,
-  ClientFrame,
-  type DurableFrame,
-  MAX_FRAME_BYTES,
-  type ServerFrame,
-  SUBPROTOCOL,
-} from "./protocol";
+import { CLOSE, ClientFrame, type DurableFrame, MAX_FRAME_BYTES, type ServerFrame } from "./protocol";
 import type {
   ConversationInit,
   HistoryRequest,
@@ -135,16 +128,10 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
   // ---- WebSocket upgrade ----
 
   override async fetch(request: Request): Promise<Response> {
-    const requestId = requestIdFrom(request.headers.get("x-request-id"));
-    const refuse = (code: AppError["code"], message: string) =>
-      errorResponse(new AppError(code, message), requestId);
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return refuse("bad_request", "this endpoint takes a WebSocket upgrade");
-    }
-    const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
-    if (!offered.includes(SUBPROTOCOL)) return refuse("bad_request", `offer the ${SUBPROTOCOL} subprotocol`);
-    const ticket = offered.find((p) => p.startsWith("ticket."))?.slice("ticket.".length);
-    if (!ticket) return refuse("unauthorized", "offer a ticket as the subprotocol ticket.<ticket>");
+    const refuse = (code: ErrorCode, message: string) => refuseUpgrade(request, code, message);
+    const offer = offeredTicket(request);
+    if (!offer.ok) return refuse(offer.code, offer.message);
+    const { ticket } = offer;
 
     const conversation = this.chat.conversation();
     if (!conversation) return refuse("not_found", "no such conversation");
@@ -170,11 +157,7 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
       serverTime: now,
     } satisfies ServerFrame);
     await this.scheduleAlarm(now + CHAT_LIMITS.sweepEveryMs);
-    return new Response(null, {
-      status: 101,
-      webSocket: client,
-      headers: { "sec-websocket-protocol": SUBPROTOCOL },
-    });
+    return acceptUpgrade(client);
   }
 
   // ---- Frames ----

@@ -5,7 +5,7 @@ import { z } from "zod";
  * docs/protocols/chat-room.md describes it for client authors.
  */
 
-export const SUBPROTOCOL = "plaza.v1";
+export { SUBPROTOCOL } from "../../lib/realtime/upgrade";
 
 /** Close codes the server uses (4000-4999 are ours). */
 export const CLOSE = {

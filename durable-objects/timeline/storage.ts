@@ -1,6 +1,6 @@
 import { migrateSqlStorage } from "../../lib/sql-migrations";
-import { MIGRATIONS } from "./schema";
 import type { Keyset, Snapshot, TimelineEntry } from "./rpc";
+import { MIGRATIONS } from "./schema";
 
 export const TIMELINE_LIMITS = {
   /** Entries kept per timeline; older ones are trimmed (reads past them come from the posts service). */
@@ -92,7 +92,9 @@ export class TimelineStorage {
   removeEntries(postIds: string[]): void {
     let removed = 0;
     for (const id of postIds) {
-      removed += this.sql.exec("DELETE FROM entries WHERE post_id = ? RETURNING post_id", id).toArray().length;
+      removed += this.sql
+        .exec("DELETE FROM entries WHERE post_id = ? RETURNING post_id", id)
+        .toArray().length;
     }
     if (this.#entryCount !== null) this.#entryCount -= removed;
   }

@@ -7,7 +7,7 @@ import type { LiveEvent } from "../../lib/events/live";
  * docs/protocols/user-channel.md describes it for client authors.
  */
 
-export const SUBPROTOCOL = "plaza.v1";
+export { SUBPROTOCOL } from "../../lib/realtime/upgrade";
 
 export const MAX_FRAME_BYTES = 16 * 1024;
 

@@ -1,14 +1,14 @@
-import { AppError, errorResponse } from "../../lib/errors";
+import type { ErrorCode } from "../../lib/errors";
 import type { LiveEvent, PublishResult } from "../../lib/events/live";
-import { requestIdFrom } from "../../lib/http/trace";
 import { randomToken, sha256Hex } from "../../lib/ids";
 import { describeError, log } from "../../lib/logging";
 import { SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
+import { acceptUpgrade, offeredTicket, refuseUpgrade } from "../../lib/realtime/upgrade";
 import { notificationsDb } from "../../workers/notifications/src/db/client";
 import { markOffline, markOnline } from "../../workers/notifications/src/db/presence";
 import { sendDigest } from "../../workers/notifications/src/digest";
 import { CHANNEL_LIMITS } from "./limits";
-import { CLOSE, ClientFrame, MAX_FRAME_BYTES, type ServerFrame, SUBPROTOCOL } from "./protocol";
+import { CLOSE, ClientFrame, MAX_FRAME_BYTES, type ServerFrame } from "./protocol";
 import { ChannelStorage } from "./storage";
 
 /** A ticket names its user (to find the channel) and carries a secret (stored here only hashed). */
@@ -75,18 +75,12 @@ export class UserChannel extends SocketRoom<NotificationsEnv, ClientFrame, Socke
   // ---- WebSocket upgrade ----
 
   override async fetch(request: Request): Promise<Response> {
-    const requestId = requestIdFrom(request.headers.get("x-request-id"));
-    const refuse = (code: AppError["code"], message: string) =>
-      errorResponse(new AppError(code, message), requestId);
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return refuse("bad_request", "this endpoint takes a WebSocket upgrade");
-    }
-    const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
-    if (!offered.includes(SUBPROTOCOL)) return refuse("bad_request", `offer the ${SUBPROTOCOL} subprotocol`);
-    const ticket = offered.find((p) => p.startsWith("ticket."))?.slice("ticket.".length);
+    const refuse = (code: ErrorCode, message: string) => refuseUpgrade(request, code, message);
+    const offer = offeredTicket(request);
+    if (!offer.ok) return refuse(offer.code, offer.message);
     const userId = this.store.owner();
     const now = Date.now();
-    if (!ticket || !userId || !this.store.takeTicket(await sha256Hex(ticket), now)) {
+    if (!userId || !this.store.takeTicket(await sha256Hex(offer.ticket), now)) {
       return refuse("unauthorized", "the ticket is unknown, used or expired");
     }
 
@@ -103,11 +97,7 @@ export class UserChannel extends SocketRoom<NotificationsEnv, ClientFrame, Socke
     } satisfies ServerFrame);
     await this.scheduleAlarm(now + CHANNEL_LIMITS.sweepEveryMs);
     if (firstSocket) await this.updatePresence(userId, true);
-    return new Response(null, {
-      status: 101,
-      webSocket: client,
-      headers: { "sec-websocket-protocol": SUBPROTOCOL },
-    });
+    return acceptUpgrade(client);
   }
 
   /** Closes the oldest sockets so that a new one stays within maxDevices. */

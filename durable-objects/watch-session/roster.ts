@@ -1,4 +1,5 @@
-import type { Participant, Role } from "./protocol";
+import { RoomError } from "../../lib/realtime/socket-room";
+import type { ClientFrame, Participant, Role } from "./protocol";
 
 export interface RosterEntry {
   userId: string;
@@ -26,4 +27,22 @@ export function participantsOf(
   return [...byUser.values()]
     .sort((a, b) => a.joinedAt - b.joinedAt)
     .map(({ userId, handle }) => ({ userId, handle, role: roleOf(hostId, cohosts, userId) }));
+}
+
+/** Refuses a playback or playlist change from a viewer, unless the host lets everyone control. */
+export function requireControl(
+  session: { hostId: string; everyoneControls: boolean },
+  cohosts: Set<string>,
+  userId: string,
+  frame: ClientFrame["type"],
+): void {
+  if (session.everyoneControls) return;
+  if (roleOf(session.hostId, cohosts, userId) === "viewer") {
+    throw new RoomError("forbidden", "only the host and co-hosts control playback", frame);
+  }
+}
+
+/** Refuses a host-only frame from anyone else. */
+export function requireHost(session: { hostId: string }, userId: string, frame: ClientFrame["type"]): void {
+  if (userId !== session.hostId) throw new RoomError("forbidden", "only the host can do that", frame);
 }

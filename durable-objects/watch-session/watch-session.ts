@@ -1,10 +1,10 @@
-import { AppError, errorResponse } from "../../lib/errors";
-import { requestIdFrom } from "../../lib/http/trace";
+import type { ErrorCode } from "../../lib/errors";
 import { newId, randomToken, sha256Hex } from "../../lib/ids";
 import { TokenBucket } from "../../lib/realtime/limits";
 import { RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
+import { acceptUpgrade, offeredTicket, refuseUpgrade } from "../../lib/realtime/upgrade";
 import { syncSessionIndex } from "../../workers/sessions/src/db/index-sync";
-import { presenceDelayMs, WATCH_LIMITS } from "./limits";
+import { WATCH_LIMITS } from "./limits";
 import * as rules from "./playback";
 import { changePlaylist, type QueueOp } from "./playlist";
 import {
@@ -14,15 +14,12 @@ import {
   MAX_FRAME_BYTES,
   type Participant,
   type ServerFrame,
-  SUBPROTOCOL,
   type UnstampedFrame,
 } from "./protocol";
-import { participantsOf, roleOf } from "./roster";
+import { participantsOf, requireControl, requireHost, roleOf } from "./roster";
+import { RosterNews } from "./roster-news";
 import type { EndResult, HistoryRequest, SessionInit, SessionSummary, TicketResult } from "./rpc";
 import { type SessionRecord, viewOf, WatchStorage } from "./storage";
-
-/** Roster news whose time was lost with the last eviction (if any): told at the next alarm. */
-const DUE_SINCE_WAKE = 0;
 
 interface WatchSocket extends SocketState {
   handle: string;
@@ -46,16 +43,12 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
   );
   /** The last broadcast seq, loaded once per wake (see WatchStorage.lastSeq). */
   private seq: number | null = null;
-  /**
-   * When the alarm tells everyone who is here (one `presence` frame for a burst of joins and
-   * departures) and writes the sessions index; null when nobody came or left since. Kept in memory:
-   * after a wake it is unknown, so it starts pending and the next alarm does both once.
-   */
-  private rosterDue: number | null = DUE_SINCE_WAKE;
+  private readonly rosterNews: RosterNews;
 
   constructor(ctx: DurableObjectState, env: SessionsEnv) {
     super(ctx, env);
     this.store = new WatchStorage(ctx.storage.sql);
+    this.rosterNews = new RosterNews(ctx);
   }
 
   // ---- RPC from the sessions Worker ----
@@ -109,16 +102,10 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
   // ---- WebSocket upgrade ----
 
   override async fetch(request: Request): Promise<Response> {
-    const requestId = requestIdFrom(request.headers.get("x-request-id"));
-    const refuse = (code: AppError["code"], message: string) =>
-      errorResponse(new AppError(code, message), requestId);
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return refuse("bad_request", "this endpoint takes a WebSocket upgrade");
-    }
-    const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
-    if (!offered.includes(SUBPROTOCOL)) return refuse("bad_request", `offer the ${SUBPROTOCOL} subprotocol`);
-    const ticket = offered.find((p) => p.startsWith("ticket."))?.slice("ticket.".length);
-    if (!ticket) return refuse("unauthorized", "offer a ticket as the subprotocol ticket.<ticket>");
+    const refuse = (code: ErrorCode, message: string) => refuseUpgrade(request, code, message);
+    const offer = offeredTicket(request);
+    if (!offer.ok) return refuse(offer.code, offer.message);
+    const { ticket } = offer;
 
     const session = this.store.session();
     if (!session || session.status === "ended") return refuse("not_found", "no such session");
@@ -142,12 +129,8 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
 
     // The joiner's welcome lists everyone; the others hear of the join in the next presence frame.
     this.send(server, this.welcome(session, holder.userId, this.participants(session)));
-    await this.rosterChanged(now);
-    return new Response(null, {
-      status: 101,
-      webSocket: client,
-      headers: { "sec-websocket-protocol": SUBPROTOCOL },
-    });
+    await this.rosterNews.changed(now);
+    return acceptUpgrade(client);
   }
 
   /**
@@ -178,7 +161,7 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
       case "pause":
       case "seek":
       case "rate": {
-        this.requireControl(session, state.userId, frame.type);
+        requireControl(session, this.store.cohosts(), state.userId, frame.type);
         const current = this.playbackState();
         const next =
           frame.type === "play"
@@ -206,7 +189,7 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
         this.reconcileBuffering(now);
         return;
       case "role":
-        this.requireHost(session, state.userId, "role");
+        requireHost(session, state.userId, "role");
         if (frame.userId === session.hostId)
           throw new RoomError("conflict", "the host's role is host", "role");
         if (!this.store.isMember(frame.userId))
@@ -215,21 +198,21 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
         this.broadcastPresence(session);
         return;
       case "kick":
-        this.requireHost(session, state.userId, "kick");
+        requireHost(session, state.userId, "kick");
         await this.kick(session, frame.userId, now);
         return;
       case "lock":
-        this.requireHost(session, state.userId, "lock");
+        requireHost(session, state.userId, "lock");
         this.store.updateSession({ locked: frame.locked });
         this.broadcastSession();
         return;
       case "controls":
-        this.requireHost(session, state.userId, "controls");
+        requireHost(session, state.userId, "controls");
         this.store.updateSession({ everyoneControls: frame.everyone });
         this.broadcastSession();
         return;
       case "queue":
-        this.requireControl(session, state.userId, "queue");
+        requireControl(session, this.store.cohosts(), state.userId, "queue");
         this.changeQueue(frame.op, state.userId, now);
         return;
     }
@@ -309,23 +292,12 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
       }
     }
     if (wasBuffering) this.reconcileBuffering(Date.now());
-    await this.rosterChanged(Date.now());
+    await this.rosterNews.changed(Date.now());
   }
 
   /** Whether this user has an open socket here (sockets are tagged with their user's id). */
   private connected(userId: string): boolean {
     return this.ctx.getWebSockets(userId).some((ws) => ws.readyState === WebSocket.OPEN);
-  }
-
-  /**
-   * Someone joined or left. The others hear of it from the alarm, presenceDelayMs() after the first
-   * change of a burst: one presence frame for the whole burst, and one write to the sessions index.
-   * (Broadcasting the whole list on every join cost O(N^2) bytes: 15.6 s to fill a room of 500.)
-   */
-  private async rosterChanged(now: number): Promise<void> {
-    if (this.rosterDue !== null && this.rosterDue !== DUE_SINCE_WAKE) return;
-    this.rosterDue = now + presenceDelayMs(this.ctx.getWebSockets().length);
-    await this.scheduleAlarm(this.rosterDue);
   }
 
   // ---- Alarm: idle sweep, then roster news (presence and the sessions index) ----
@@ -336,30 +308,16 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
     if (!session || session.status === "ended") return;
     // Departures found here are told at once, below.
     await this.sweepIdle(now, CLOSE.timedOut);
-    if (this.rosterDue !== null) {
-      this.rosterDue = null;
-      const current = this.store.session() ?? session;
-      const participants = this.participants(current);
-      this.broadcast(this.stamped({ type: "presence", participants }));
-      const members = this.store.unsyncedMembers();
-      try {
-        await syncSessionIndex(this.env.DB, session.id, participants.length, members);
-      } catch (error) {
-        // The runtime retries a failed alarm: keep the news pending for that retry.
-        this.rosterDue ??= DUE_SINCE_WAKE;
-        throw error;
-      }
-      this.store.markMembersSynced(members.map((m) => m.userId));
-    }
-    // Someone may have come while the index was being written: their news is due then.
-    const next =
-      this.rosterDue ?? (this.ctx.getWebSockets().length > 0 ? now + WATCH_LIMITS.sweepEveryMs : null);
-    if (next !== null) await this.ctx.storage.setAlarm(next);
+    await this.rosterNews.atAlarm(now, () => this.tellRoster(session));
   }
 
-  private async scheduleAlarm(at: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  /** One presence frame for everyone, and the sessions index brought up to date. */
+  private async tellRoster(session: SessionRecord): Promise<void> {
+    const participants = this.participants(this.store.session() ?? session);
+    this.broadcast(this.stamped({ type: "presence", participants }));
+    const members = this.store.unsyncedMembers();
+    await syncSessionIndex(this.env.DB, session.id, participants.length, members);
+    this.store.markMembersSynced(members.map((m) => m.userId));
   }
 
   // ---- State helpers ----
@@ -392,17 +350,6 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
       session.hostId,
       this.store.cohosts(),
     );
-  }
-
-  private requireControl(session: SessionRecord, userId: string, frame: ClientFrame["type"]): void {
-    if (session.everyoneControls) return;
-    const role = roleOf(session.hostId, this.store.cohosts(), userId);
-    if (role === "viewer")
-      throw new RoomError("forbidden", "only the host and co-hosts control playback", frame);
-  }
-
-  private requireHost(session: SessionRecord, userId: string, frame: ClientFrame["type"]): void {
-    if (userId !== session.hostId) throw new RoomError("forbidden", "only the host can do that", frame);
   }
 
   private welcome(session: SessionRecord, userId: string, participants: Participant[]): ServerFrame {
