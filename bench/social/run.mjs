@@ -104,7 +104,9 @@ async function main() {
     }
     await phase(opts.rate, opts.warmupMs, "warm-up");
     const linesBefore = logLines;
-    const profiling = opts.profileDir ? await startProfiling(bench.inspectorPort, { only: opts.profileOnly }) : null;
+    const profiling = opts.profileDir
+      ? await startProfiling(bench.inspectorPort, { only: opts.profileOnly })
+      : null;
     results.fixed = profiling
       ? // Profiled: the queue work left behind is waited for after the profiler stops (it slows it).
         await openLoopPhase({
