@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { receivedEvents } from "../../../lib/testing/events";
-import { request } from "../../../lib/testing/http";
+import { request, rpcError } from "../../../lib/testing/http";
 import { call, newAccount, newPost, type PostBody } from "./worker";
 
 describe("comments", () => {
@@ -158,8 +158,7 @@ describe("RPC for the feed", () => {
         original: null,
       },
     ]);
-    await expect(worker.PostsService.engagementOf({ ids: ["not an id".repeat(10)] })).rejects.toThrow(
-      /invalid RPC argument/,
-    );
+    const refused = await rpcError(() => worker.PostsService.engagementOf({ ids: ["x".repeat(65)] }));
+    expect(refused.message).toMatch(/invalid RPC argument/);
   });
 });
