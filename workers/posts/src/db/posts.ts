@@ -53,6 +53,14 @@ function rowOf(raw: RawPost): ViewedPostRow {
   };
 }
 
+/** Every row of some statements: one `all()` for one statement, else one `batch()` (one round trip). */
+async function allRows<T>(d1: D1Database, statements: D1PreparedStatement[]): Promise<T[]> {
+  const [first, ...rest] = statements;
+  if (!first) return [];
+  const results = rest.length === 0 ? [await first.all<T>()] : await d1.batch<T>(statements);
+  return results.flatMap((result) => result.results);
+}
+
 /** `?2, ?3, ...`: numbered placeholders, by default after the viewer's (?1). */
 function placeholders(count: number, from = 2): string {
   return Array.from({ length: count }, (_, i) => `?${from + i}`).join(", ");
@@ -76,10 +84,7 @@ export async function findPosts(
   const statements = inChunks([...new Set(ids)]).map((chunk) =>
     d1.prepare(`${SELECT_VIEWED} WHERE id IN (${placeholders(chunk.length)})`).bind(viewerId, ...chunk),
   );
-  const [first, ...rest] = statements;
-  if (!first) return [];
-  const results = rest.length === 0 ? [await first.all<RawPost>()] : await d1.batch<RawPost>(statements);
-  return results.flatMap((result) => result.results.map(rowOf));
+  return (await allRows<RawPost>(d1, statements)).map(rowOf);
 }
 
 type RawEngagement = {
@@ -109,29 +114,23 @@ export async function findEngagement(db: PostsDb, ids: string[]): Promise<PostEn
       )
       .bind(...chunk),
   );
-  const [first, ...rest] = statements;
-  if (!first) return [];
-  const results =
-    rest.length === 0 ? [await first.all<RawEngagement>()] : await d1.batch<RawEngagement>(statements);
-  return results.flatMap((result) =>
-    result.results.map((raw) => ({
-      id: raw.id,
-      authorId: raw.author_id,
-      createdAt: raw.created_at,
-      likeCount: raw.like_count,
-      commentCount: raw.comment_count,
-      shareCount: raw.share_count,
-      original:
-        raw.original_author_id === null
-          ? null
-          : {
-              authorId: raw.original_author_id,
-              likeCount: raw.original_like_count ?? 0,
-              commentCount: raw.original_comment_count ?? 0,
-              shareCount: raw.original_share_count ?? 0,
-            },
-    })),
-  );
+  return (await allRows<RawEngagement>(d1, statements)).map((raw) => ({
+    id: raw.id,
+    authorId: raw.author_id,
+    createdAt: raw.created_at,
+    likeCount: raw.like_count,
+    commentCount: raw.comment_count,
+    shareCount: raw.share_count,
+    original:
+      raw.original_author_id === null
+        ? null
+        : {
+            authorId: raw.original_author_id,
+            likeCount: raw.original_like_count ?? 0,
+            commentCount: raw.original_comment_count ?? 0,
+            shareCount: raw.original_share_count ?? 0,
+          },
+  }));
 }
 
 export async function updatePostText(db: PostsDb, id: string, text: string, editedAt: number) {
