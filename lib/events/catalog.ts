@@ -34,6 +34,11 @@ export const EVENT_DATA = {
     originalAuthorId: UserId,
     userId: UserId,
   }),
+  /**
+   * A media file was deleted by its owner: posts that show it drop it (the file and its variants
+   * are already gone from storage).
+   */
+  "media.deleted": z.strictObject({ mediaId: z.string().min(1).max(64), ownerId: UserId }),
   /** A chat message was stored; recipients are the conversation's other members. */
   "message.sent": z.strictObject({
     conversationId: z.string().min(1).max(64),
@@ -83,6 +88,7 @@ export const DomainEvent = z.discriminatedUnion("type", [
   envelope("comment.created"),
   envelope("post.liked"),
   envelope("post.shared"),
+  envelope("media.deleted"),
   envelope("message.sent"),
   envelope("session.invited"),
   envelope("call.invited"),

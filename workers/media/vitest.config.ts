@@ -11,6 +11,7 @@ export default defineConfig(() =>
     databases: ["media", "auth", "users"],
     http: { AUTH_HTTP: "auth" },
     bindings: { MEDIA_QUOTA_BYTES: String(TEST_QUOTA_BYTES) },
+    sinkQueues: ["plaza-posts-events"],
     // Multipart tests move tens of MiB through workerd's local R2.
     test: { testTimeout: 30_000 },
   }),

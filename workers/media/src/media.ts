@@ -1,4 +1,5 @@
 import { AppError } from "../../../lib/errors";
+import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { deleteMediaRow, findMedia, findOwnedReady, type MediaRow, markReady } from "./db/media";
 import type { MediaDeps } from "./deps";
 import { asMediaType } from "./file-types";
@@ -87,15 +88,18 @@ export async function mediaMetadata(deps: MediaDeps, id: string): Promise<Media>
 
 /**
  * Deletes a media, its file and its variants. Only the owner may: anyone else gets 403, since the
- * media is public by URL and pretending it does not exist would hide nothing.
+ * media is public by URL and pretending it does not exist would hide nothing. Then `media.deleted`
+ * tells the posts service to drop it from the posts that show it.
  */
-export async function deleteOwnMedia(deps: MediaDeps, userId: string, id: string): Promise<void> {
+export async function deleteOwnMedia(deps: MediaDeps, events: EventContext, id: string): Promise<void> {
   const row = await findMedia(deps.db, id);
   if (row?.status !== "ready") throw noSuchMedia();
-  if (row.ownerId !== userId) throw new AppError("forbidden", "only its owner can delete a media");
+  if (row.ownerId !== events.actorId) throw new AppError("forbidden", "only its owner can delete a media");
   // The bytes first: if this fails, the row stays and the owner can try again.
   await deps.bucket.delete([originalKey(id), ...allVariantKeys(id)]);
   await deleteMediaRow(deps.db, id);
+  // Two deletes racing may both publish: consumers are idempotent.
+  await deps.publish([domainEvent("media.deleted", { mediaId: id, ownerId: row.ownerId }, events)]);
 }
 
 /** For the posts service: which of `ids` are this user's, fully uploaded, in the order asked. */

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { receivedEvents } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
 import {
   convert,
@@ -116,7 +117,7 @@ describe("GET /v1/media/:id and its content", () => {
 });
 
 describe("DELETE /v1/media/:id", () => {
-  it("when the owner deletes, then the file, its variants and its row are gone", async () => {
+  it("when the owner deletes, then the file, its variants and its row are gone, and posts are told", async () => {
     const me = await newAccount();
     const media = await uploaded(me, await makePng(400, 10), "image/png");
     expect((await getContent(media.id, {}, "?variant=thumb")).status).toBe(200);
@@ -129,5 +130,33 @@ describe("DELETE /v1/media/:id", () => {
     expect(await mediaRow(media.id)).toBeNull();
     expect((await call(request("GET", `/v1/media/${media.id}`))).status).toBe(404);
     expect((await getContent(media.id)).status).toBe(404);
+
+    const told = await receivedEvents(
+      env.EVENT_SINK,
+      "plaza-posts-events",
+      (event) => event.type === "media.deleted" && event.data.mediaId === media.id,
+    );
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ actorId: me.user.id, data: { mediaId: media.id, ownerId: me.user.id } });
+  });
+
+  it("when a delete is refused, then no event is published", async () => {
+    const owner = await newAccount();
+    const other = await newAccount();
+    const media = await uploaded(owner, await makePng(8, 8), "image/png");
+    const refused = await call(request("DELETE", `/v1/media/${media.id}`, { token: other.accessToken }));
+    expect(refused.status).toBe(403);
+    const missing = await call(
+      request("DELETE", "/v1/media/med_00000000000000000000000000", { token: owner.accessToken }),
+    );
+    expect(missing.status).toBe(404);
+    const told = await receivedEvents(
+      env.EVENT_SINK,
+      "plaza-posts-events",
+      (event) => event.type === "media.deleted" && event.data.ownerId === owner.user.id,
+      { atLeast: 1, timeoutMs: 1500 },
+    );
+    expect(told).toEqual([]);
+    expect(await mediaRow(media.id)).not.toBeNull();
   });
 });

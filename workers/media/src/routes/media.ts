@@ -87,7 +87,8 @@ export const mediaRoutes = createRouter<MediaEnv>()
       responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 403, 404) },
     }),
     async (c) => {
-      await deleteOwnMedia(mediaDeps(c.env), c.var.principal.userId, c.req.valid("param").id);
+      const events = { actorId: c.var.principal.userId, traceparent: c.var.traceparent };
+      await deleteOwnMedia(mediaDeps(c.env), events, c.req.valid("param").id);
       return c.body(null, 204);
     },
   );
