@@ -4,7 +4,7 @@ import { TokenBucket } from "../../lib/realtime/limits";
 import { RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
 import { acceptUpgrade, offeredTicket, refuseUpgrade } from "../../lib/realtime/upgrade";
 import { syncSessionIndex } from "../../workers/sessions/src/db/index-sync";
-import { WATCH_LIMITS } from "./limits";
+import { maxParticipantsFrom, WATCH_LIMITS } from "./limits";
 import * as rules from "./playback";
 import { changePlaylist, type QueueOp } from "./playlist";
 import {
@@ -44,9 +44,13 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
   /** The last broadcast seq, loaded once per wake (see WatchStorage.lastSeq). */
   private seq: number | null = null;
   private readonly rosterNews: RosterNews;
+  /** Distinct users admitted at once (the WATCH_MAX_PARTICIPANTS var). */
+  private readonly maxParticipants: number;
 
   constructor(ctx: DurableObjectState, env: SessionsEnv) {
     super(ctx, env);
+    // Parsed before anything else: a bad value fails every call into the room, loudly, from the first.
+    this.maxParticipants = maxParticipantsFrom(env.WATCH_MAX_PARTICIPANTS);
     this.store = new WatchStorage(ctx.storage.sql);
     this.rosterNews = new RosterNews(ctx);
   }
@@ -143,9 +147,9 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
     if (this.connected(userId)) return null;
     if (session.locked && !this.store.isMember(userId)) return "the session is locked";
     const full =
-      this.ctx.getWebSockets().length >= WATCH_LIMITS.maxParticipants &&
-      this.participants(session).length >= WATCH_LIMITS.maxParticipants;
-    return full ? "the session is full" : null;
+      this.ctx.getWebSockets().length >= this.maxParticipants &&
+      this.participants(session).length >= this.maxParticipants;
+    return full ? `the session is full (${this.maxParticipants} participants)` : null;
   }
 
   // ---- Frames ----
