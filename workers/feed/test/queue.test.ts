@@ -1,16 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newId } from "../../../lib/ids";
+import { expectDeadLettered } from "../../../lib/testing/dead-letters";
 import { INTERACTION_WEIGHTS } from "../src/events";
-import { deliver, event, eventually, feedIds, newAccounts, newPost, storedPostIds, timeline } from "./worker";
-
-const DLQ = "plaza-feed-events-dlq";
-
-/** What the dead-letter queue's consumer (the test event sink) has received. */
-async function deadLetters(): Promise<unknown[]> {
-  const { keys } = await env.EVENT_SINK.list({ prefix: `${DLQ}:` });
-  return Promise.all(keys.map((key) => env.EVENT_SINK.get(key.name, "json")));
-}
+import { deliver, event, feedIds, newAccounts, newPost, storedPostIds, timeline } from "./worker";
 
 describe("the events queue", () => {
   it("when the same event is delivered twice, then it has one effect", async () => {
@@ -58,21 +51,11 @@ describe("the events queue", () => {
       data: {},
     };
 
-    const { ids, result } = await deliver([garbage, almost]);
-
-    expect(result.explicitAcks).toEqual(ids);
-    expect(result.retryMessages).toEqual([]);
-    const received = await eventually(async () => {
-      const letters = await deadLetters();
-      expect(letters).toHaveLength(2);
-      return letters;
+    await expectDeadLettered(deliver, [garbage, almost], {
+      queue: "plaza-feed-events",
+      deadLetterQueue: "plaza-feed-events-dlq",
+      sink: env.EVENT_SINK,
     });
-    expect(received).toEqual(
-      expect.arrayContaining([
-        { reason: "invalid", queue: "plaza-feed-events", body: garbage },
-        { reason: "invalid", queue: "plaza-feed-events", body: almost },
-      ]),
-    );
   });
 
   it("when handling fails, then the message is retried with a delay, and a later delivery succeeds", async () => {

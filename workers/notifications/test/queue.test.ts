@@ -1,15 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newId } from "../../../lib/ids";
+import { expectDeadLettered } from "../../../lib/testing/dead-letters";
 import { subscribeBrowser } from "./devices";
-import { deliver, event, eventually, newAccounts, notificationsOf, providerRequests } from "./worker";
-
-const DLQ = "plaza-notification-events-dlq";
-
-async function deadLetters(): Promise<unknown[]> {
-  const { keys } = await env.EVENT_SINK.list({ prefix: `${DLQ}:` });
-  return Promise.all(keys.map((key) => env.EVENT_SINK.get(key.name, "json")));
-}
+import { deliver, event, newAccounts, notificationsOf, providerRequests } from "./worker";
 
 describe("the events queue", () => {
   it("when the same event is delivered again, then nobody is notified twice on any channel", async () => {
@@ -78,21 +72,11 @@ describe("the events queue", () => {
     const garbage = { hello: "notifications" };
     const almost = { ...event("post.liked", { postId: "p", postAuthorId: "a", userId: "b" }, "b"), data: {} };
 
-    const { ids, result } = await deliver([garbage, almost]);
-
-    expect(result.explicitAcks).toEqual(ids);
-    expect(result.retryMessages).toEqual([]);
-    const received = await eventually(async () => {
-      const letters = await deadLetters();
-      expect(letters).toHaveLength(2);
-      return letters;
+    await expectDeadLettered(deliver, [garbage, almost], {
+      queue: "plaza-notification-events",
+      deadLetterQueue: "plaza-notification-events-dlq",
+      sink: env.EVENT_SINK,
     });
-    expect(received).toEqual(
-      expect.arrayContaining([
-        { reason: "invalid", queue: "plaza-notification-events", body: garbage },
-        { reason: "invalid", queue: "plaza-notification-events", body: almost },
-      ]),
-    );
   });
 
   it("when an event names nobody to notify (unfollow, unknown handle, own action), then it is simply acknowledged", async () => {
