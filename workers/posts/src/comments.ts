@@ -1,8 +1,15 @@
 import { AppError } from "../../../lib/errors";
+import { commitWithEvents } from "../../../lib/events/outbox";
 import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { newId } from "../../../lib/ids";
 import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
-import { type CommentRow, deleteComment, findComment, insertComment, pageComments } from "./db/comments";
+import {
+  type CommentRow,
+  deleteComment,
+  findComment,
+  insertCommentStatement,
+  pageComments,
+} from "./db/comments";
 import { findPost } from "./db/posts";
 import type { PostsDeps } from "./deps";
 import { authorsOf } from "./hydrate";
@@ -37,20 +44,23 @@ export async function addComment(
   const post = await findPost(deps.db, postId);
   if (!post) throw new AppError("not_found", "no such post");
   const row: CommentRow = { id: newId("cmt"), postId, authorId: events.actorId, text, createdAt: deps.now };
-  await insertComment(deps.db, row);
-  await deps.publish([
-    domainEvent(
-      "comment.created",
-      {
-        commentId: row.id,
-        postId,
-        postAuthorId: post.authorId,
-        authorId: row.authorId,
-        mentions: mentionsIn(text),
-      },
-      events,
-    ),
-  ]);
+  await commitWithEvents(
+    deps.outbox,
+    [insertCommentStatement(deps.db, row)],
+    [
+      domainEvent(
+        "comment.created",
+        {
+          commentId: row.id,
+          postId,
+          postAuthorId: post.authorId,
+          authorId: row.authorId,
+          mentions: mentionsIn(text),
+        },
+        events,
+      ),
+    ],
+  );
   const [comment] = await view(deps, [row]);
   if (!comment) throw new AppError("internal", "a comment did not hydrate");
   return comment;

@@ -1,13 +1,14 @@
 import type { Context } from "hono";
-import type { DomainEvent } from "../../../lib/events/catalog";
-import { type EventContext, publishEvents } from "../../../lib/events/publish";
+import type { OutboxDeps } from "../../../lib/events/outbox";
+import type { EventContext } from "../../../lib/events/publish";
 import { type PostsDb, postsDb } from "./db/client";
 
 export interface PostsDeps {
   db: PostsDb;
   users: PostsEnv["USERS"];
   media: PostsEnv["MEDIA"];
-  publish(events: DomainEvent[]): Promise<void>;
+  /** Where changes are stored with their events, and where those events go (lib/events/outbox.ts). */
+  outbox: OutboxDeps;
   now: number;
 }
 
@@ -16,12 +17,17 @@ export function eventQueues(env: PostsEnv): Queue[] {
   return [env.FEED_EVENTS, env.NOTIFICATION_EVENTS];
 }
 
-export function postsDeps(env: PostsEnv): PostsDeps {
+/** The request's ExecutionContext lets event sends finish after the response. */
+export function postsDeps(env: PostsEnv, ctx?: Pick<ExecutionContext, "waitUntil">): PostsDeps {
   return {
     db: postsDb(env.DB),
     users: env.USERS,
     media: env.MEDIA,
-    publish: (events) => publishEvents(eventQueues(env), events),
+    outbox: {
+      d1: env.DB,
+      queues: eventQueues(env),
+      ...(ctx && { waitUntil: (promise: Promise<unknown>) => ctx.waitUntil(promise) }),
+    },
     now: Date.now(),
   };
 }

@@ -1,17 +1,26 @@
 import { z } from "zod";
 import { MAX_IN_LIST } from "../../../lib/db";
+import { relayEvents } from "../../../lib/events/outbox";
 import { KeysetCursor } from "../../../lib/pagination";
 import { parseRpcArgument as parse, ServiceEntrypoint } from "../../../lib/service";
 import { createPostsApp } from "./app";
 import { findEngagement, findPosts, pagePostsByAuthors } from "./db/posts";
-import { postsDeps } from "./deps";
+import { eventQueues, postsDeps } from "./deps";
 import { hydratePosts } from "./hydrate";
 import type { Post, PostEngagement } from "./schemas";
 
 const app = createPostsApp();
 
-/** The public HTTP entry (requests that do not come through the gateway check their own tokens). */
-export default { fetch: app.fetch } satisfies ExportedHandler<PostsEnv>;
+/**
+ * The public HTTP entry (requests that do not come through the gateway check their own tokens), and
+ * the cron trigger that relays the events requests left in the outbox.
+ */
+export default {
+  fetch: app.fetch,
+  async scheduled(_controller, env) {
+    await relayEvents(env.DB, eventQueues(env));
+  },
+} satisfies ExportedHandler<PostsEnv>;
 
 const Id = z.string().min(1).max(64);
 

@@ -1,13 +1,14 @@
 import { AppError } from "../../../lib/errors";
+import { commitWithEvents } from "../../../lib/events/outbox";
 import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { newId } from "../../../lib/ids";
 import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
 import {
   deleteLike,
-  deletePost as deletePostRow,
+  deletePostStatement,
   findPost,
-  insertLike,
-  insertPost,
+  insertLikeStatement,
+  insertPostStatement,
   type PostRow,
   pagePostsByAuthors,
   updatePostText,
@@ -24,8 +25,8 @@ async function existingPost(deps: PostsDeps, id: string): Promise<PostRow> {
   return row;
 }
 
-/** Stores a new post (or share) by the actor, and the post.created event that says so. */
-async function storeNewPost(
+/** A new post (or share) by the actor, the statement that stores it, and the post.created event. */
+function newPost(
   deps: PostsDeps,
   events: EventContext,
   fields: Pick<PostRow, "text" | "media" | "sharedPostId">,
@@ -40,7 +41,6 @@ async function storeNewPost(
     createdAt: deps.now,
     editedAt: null,
   };
-  await insertPost(deps.db, row);
   const created = domainEvent(
     "post.created",
     {
@@ -52,7 +52,7 @@ async function storeNewPost(
     },
     events,
   );
-  return { row, created };
+  return { row, insert: insertPostStatement(deps.db, row), created };
 }
 
 async function one(deps: PostsDeps, row: PostRow, viewerId: string | null): Promise<Post> {
@@ -85,8 +85,8 @@ export async function createPost(
 ): Promise<Post> {
   const authorId = events.actorId;
   const media = await attachableMedia(deps, authorId, input.mediaIds ?? []);
-  const { row, created } = await storeNewPost(deps, events, { text: input.text, media, sharedPostId: null });
-  await deps.publish([created]);
+  const { row, insert, created } = newPost(deps, events, { text: input.text, media, sharedPostId: null });
+  await commitWithEvents(deps.outbox, [insert], [created]);
   return one(deps, row, authorId);
 }
 
@@ -105,9 +105,13 @@ export async function editPost(deps: PostsDeps, userId: string, id: string, text
 export async function deletePost(deps: PostsDeps, events: EventContext, id: string): Promise<void> {
   const row = await existingPost(deps, id);
   if (row.authorId !== events.actorId) throw new AppError("forbidden", "only the author can delete a post");
-  if (await deletePostRow(deps.db, id)) {
-    await deps.publish([domainEvent("post.deleted", { postId: id, authorId: row.authorId }, events)]);
-  }
+  // A concurrent delete may win: then this one changes nothing and says nothing.
+  await commitWithEvents(
+    deps.outbox,
+    [deletePostStatement(deps.db, id)],
+    [domainEvent("post.deleted", { postId: id, authorId: row.authorId }, events)],
+    { ifChanged: true },
+  );
 }
 
 /** Reposts a post, optionally quoting it. A share of a share reposts the original. */
@@ -119,34 +123,34 @@ export async function sharePost(
 ): Promise<Post> {
   const target = await existingPost(deps, id);
   const original = target.sharedPostId ? await existingPost(deps, target.sharedPostId) : target;
-  const { row, created } = await storeNewPost(deps, events, {
+  const { row, insert, created } = newPost(deps, events, {
     text: text ?? "",
     media: [],
     sharedPostId: original.id,
   });
-  await deps.publish([
-    created,
-    domainEvent(
-      "post.shared",
-      {
-        postId: row.id,
-        originalPostId: original.id,
-        originalAuthorId: original.authorId,
-        userId: row.authorId,
-      },
-      events,
-    ),
-  ]);
+  const shared = domainEvent(
+    "post.shared",
+    {
+      postId: row.id,
+      originalPostId: original.id,
+      originalAuthorId: original.authorId,
+      userId: row.authorId,
+    },
+    events,
+  );
+  await commitWithEvents(deps.outbox, [insert], [created, shared]);
   return one(deps, row, row.authorId);
 }
 
 export async function likePost(deps: PostsDeps, events: EventContext, id: string): Promise<void> {
   const row = await existingPost(deps, id);
-  if (await insertLike(deps.db, id, events.actorId, deps.now)) {
-    await deps.publish([
-      domainEvent("post.liked", { postId: id, postAuthorId: row.authorId, userId: events.actorId }, events),
-    ]);
-  }
+  // Liking twice stores nothing the second time, and no event either.
+  await commitWithEvents(
+    deps.outbox,
+    [insertLikeStatement(deps.db, id, events.actorId, deps.now)],
+    [domainEvent("post.liked", { postId: id, postAuthorId: row.authorId, userId: events.actorId }, events)],
+    { ifChanged: true },
+  );
 }
 
 export async function unlikePost(deps: PostsDeps, userId: string, id: string): Promise<void> {

@@ -1,12 +1,14 @@
 import { and, asc, eq, gt, or, type SQL } from "drizzle-orm";
+import { statementOf } from "../../../../lib/events/outbox";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { PostsDb } from "./client";
 import { comments } from "./schema";
 
 export type CommentRow = typeof comments.$inferSelect;
 
-export async function insertComment(db: PostsDb, row: CommentRow): Promise<void> {
-  await db.insert(comments).values(row);
+/** The statement storing a new comment, for the batch that stores its event too. */
+export function insertCommentStatement(db: PostsDb, row: CommentRow): D1PreparedStatement {
+  return statementOf(db.$client, db.insert(comments).values(row));
 }
 
 export async function findComment(db: PostsDb, id: string): Promise<CommentRow | undefined> {

@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { inChunks } from "../../../../lib/db";
+import { statementOf } from "../../../../lib/events/outbox";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { PostEngagement } from "../schemas";
 import type { PostsDb } from "./client";
@@ -66,8 +67,9 @@ function placeholders(count: number, from = 2): string {
   return Array.from({ length: count }, (_, i) => `?${from + i}`).join(", ");
 }
 
-export async function insertPost(db: PostsDb, row: PostRow): Promise<void> {
-  await db.insert(posts).values(row);
+/** The statement storing a new post, for the batch that stores its events too. */
+export function insertPostStatement(db: PostsDb, row: PostRow): D1PreparedStatement {
+  return statementOf(db.$client, db.insert(posts).values(row));
 }
 
 export async function findPost(db: PostsDb, id: string): Promise<PostRow | undefined> {
@@ -138,10 +140,12 @@ export async function updatePostText(db: PostsDb, id: string, text: string, edit
   return row;
 }
 
-/** Deletes a post; its comments and likes go with it (trigger), and shares lose their original. */
-export async function deletePost(db: PostsDb, id: string): Promise<boolean> {
-  const rows = await db.delete(posts).where(eq(posts.id, id)).returning({ id: posts.id });
-  return rows.length > 0;
+/**
+ * The statement deleting a post (it changes no row when the post is gone already); its comments
+ * and likes go with it (trigger), and shares lose their original.
+ */
+export function deletePostStatement(db: PostsDb, id: string): D1PreparedStatement {
+  return statementOf(db.$client, db.delete(posts).where(eq(posts.id, id)));
 }
 
 /** A page of posts by some authors, newest first (keyset on time and id). */
@@ -178,14 +182,17 @@ export async function likedAmong(db: PostsDb, userId: string, postIds: string[])
   return new Set(rows.map((row) => row.postId));
 }
 
-/** Adds the like unless it exists; true when it was new. */
-export async function insertLike(db: PostsDb, postId: string, userId: string, now: number): Promise<boolean> {
-  const rows = await db
-    .insert(likes)
-    .values({ postId, userId, createdAt: now })
-    .onConflictDoNothing()
-    .returning({ at: likes.createdAt });
-  return rows.length > 0;
+/** The statement adding the like unless it exists (then it changes no row). */
+export function insertLikeStatement(
+  db: PostsDb,
+  postId: string,
+  userId: string,
+  now: number,
+): D1PreparedStatement {
+  return statementOf(
+    db.$client,
+    db.insert(likes).values({ postId, userId, createdAt: now }).onConflictDoNothing(),
+  );
 }
 
 export async function deleteLike(db: PostsDb, postId: string, userId: string): Promise<void> {

@@ -2,6 +2,9 @@ import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlit
 
 /** Times are milliseconds since the epoch. Counts are kept exact by triggers (migration 0001). */
 
+/** Events stored with the changes they describe, until sent (lib/events/outbox.ts). */
+export { outbox } from "../../../../lib/events/outbox";
+
 export interface StoredMedia {
   id: string;
   contentType: string;

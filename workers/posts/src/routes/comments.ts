@@ -21,7 +21,7 @@ export const commentRoutes = createRouter<PostsEnv>()
     }),
     async (c) => {
       const comment = await addComment(
-        postsDeps(c.env),
+        postsDeps(c.env, c.executionCtx),
         eventContext(c),
         c.req.valid("param").id,
         c.req.valid("json").text,

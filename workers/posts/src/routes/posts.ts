@@ -18,7 +18,8 @@ export const postRoutes = createRouter<PostsEnv>()
       request: { body: jsonBody(NewPost) },
       responses: { 201: jsonResponse(Post, "The post"), ...errorResponses(400, 401, 415) },
     }),
-    async (c) => c.json(await createPost(postsDeps(c.env), eventContext(c), c.req.valid("json")), 201),
+    async (c) =>
+      c.json(await createPost(postsDeps(c.env, c.executionCtx), eventContext(c), c.req.valid("json")), 201),
   )
   .openapi(
     createRoute({
@@ -67,7 +68,7 @@ export const postRoutes = createRouter<PostsEnv>()
       responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 403, 404) },
     }),
     async (c) => {
-      await deletePost(postsDeps(c.env), eventContext(c), c.req.valid("param").id);
+      await deletePost(postsDeps(c.env, c.executionCtx), eventContext(c), c.req.valid("param").id);
       return c.body(null, 204);
     },
   )
@@ -84,7 +85,7 @@ export const postRoutes = createRouter<PostsEnv>()
     }),
     async (c) => {
       const share = await sharePost(
-        postsDeps(c.env),
+        postsDeps(c.env, c.executionCtx),
         eventContext(c),
         c.req.valid("param").id,
         c.req.valid("json").text,
@@ -104,7 +105,7 @@ export const postRoutes = createRouter<PostsEnv>()
       responses: { 204: { description: "Liked" }, ...errorResponses(400, 401, 404) },
     }),
     async (c) => {
-      await likePost(postsDeps(c.env), eventContext(c), c.req.valid("param").id);
+      await likePost(postsDeps(c.env, c.executionCtx), eventContext(c), c.req.valid("param").id);
       return c.body(null, 204);
     },
   )
