@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import { publishEvents } from "../../../lib/events/publish";
 import { usersDb } from "./db/client";
 import type { FollowDeps } from "./follows";
 
@@ -11,7 +10,11 @@ export function eventQueues(env: UsersEnv): Queue[] {
 export function followDeps(c: Context<{ Bindings: UsersEnv }>): FollowDeps {
   return {
     db: usersDb(c.env.DB),
-    publish: (events) => publishEvents(eventQueues(c.env), events),
+    outbox: {
+      d1: c.env.DB,
+      queues: eventQueues(c.env),
+      waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+    },
     events: { actorId: c.get("principal").userId, traceparent: c.get("traceparent") },
     now: Date.now(),
   };

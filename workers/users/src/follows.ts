@@ -1,12 +1,12 @@
 import { AppError } from "../../../lib/errors";
-import type { DomainEvent } from "../../../lib/events/catalog";
+import { commitWithEvents, type OutboxDeps } from "../../../lib/events/outbox";
 import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
 import type { UsersDb } from "./db/client";
 import {
   type Direction,
-  deleteFollow,
-  insertFollow,
+  deleteFollowStatement,
+  insertFollowStatement,
   pageFollowEdges,
   pageFollowProfiles,
 } from "./db/follows";
@@ -22,26 +22,35 @@ async function userIdOf(db: UsersDb, handle: string): Promise<string> {
 
 export interface FollowDeps {
   db: UsersDb;
-  /** Publishes domain events (lib/events) once the change is stored. */
-  publish(events: DomainEvent[]): Promise<void>;
+  /** Where follows are stored with their events, and where those events go (lib/events/outbox.ts). */
+  outbox: OutboxDeps;
   events: EventContext;
   now: number;
 }
 
-/** Follows the user behind the handle; following someone twice changes nothing (and says nothing). */
+/**
+ * Follows the user behind the handle; following someone twice changes nothing (and says nothing).
+ * The follow and its event are stored in one transaction; the event is sent after it.
+ */
 export async function follow(deps: FollowDeps, followerId: string, handle: string): Promise<void> {
   const followeeId = await userIdOf(deps.db, handle);
   if (followeeId === followerId) throw new AppError("bad_request", "you cannot follow yourself");
-  if (await insertFollow(deps.db, followerId, followeeId, deps.now)) {
-    await deps.publish([domainEvent("user.followed", { followerId, followeeId }, deps.events)]);
-  }
+  await commitWithEvents(
+    deps.outbox,
+    [insertFollowStatement(deps.db, followerId, followeeId, deps.now)],
+    [domainEvent("user.followed", { followerId, followeeId }, deps.events)],
+    { ifChanged: true },
+  );
 }
 
 export async function unfollow(deps: FollowDeps, followerId: string, handle: string): Promise<void> {
   const followeeId = await userIdOf(deps.db, handle);
-  if (await deleteFollow(deps.db, followerId, followeeId)) {
-    await deps.publish([domainEvent("user.unfollowed", { followerId, followeeId }, deps.events)]);
-  }
+  await commitWithEvents(
+    deps.outbox,
+    [deleteFollowStatement(deps.db, followerId, followeeId)],
+    [domainEvent("user.unfollowed", { followerId, followeeId }, deps.events)],
+    { ifChanged: true },
+  );
 }
 
 export interface Page<T> {

@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { relayEvents } from "../../../lib/events/outbox";
 import { parseRpcArgument as parse, ServiceEntrypoint } from "../../../lib/service";
 import { createUsersApp } from "./app";
 import { usersDb } from "./db/client";
+import { eventQueues } from "./deps";
 import { followerIdsPage, type Page } from "./follows";
 import {
   type CreateProfileResult,
@@ -16,8 +18,16 @@ import { FollowerPageRequest, Handle, NewProfile, UserId, type UserSummary } fro
 
 const app = createUsersApp();
 
-/** The public HTTP entry (requests that do not come through the gateway check their own tokens). */
-export default { fetch: app.fetch } satisfies ExportedHandler<UsersEnv>;
+/**
+ * The public HTTP entry (requests that do not come through the gateway check their own tokens), and
+ * the cron trigger that relays the events requests left in the outbox.
+ */
+export default {
+  fetch: app.fetch,
+  async scheduled(_controller, env) {
+    await relayEvents(env.DB, eventQueues(env));
+  },
+} satisfies ExportedHandler<UsersEnv>;
 
 /** RPC for the gateway and the other services. Every argument is validated like a request body. */
 export class UsersService extends ServiceEntrypoint<UsersEnv> {

@@ -1,33 +1,35 @@
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { statementOf } from "../../../../lib/events/outbox";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { UsersDb } from "./client";
 import { follows, profiles } from "./schema";
 
 /**
- * Inserts the follow unless it exists (the triggers of migration 0001 keep the counts); true when
- * it was new.
+ * The statement inserting the follow unless it exists (then it changes no row); the triggers of
+ * migration 0001 keep the counts.
  */
-export async function insertFollow(
+export function insertFollowStatement(
   db: UsersDb,
   followerId: string,
   followeeId: string,
   now: number,
-): Promise<boolean> {
-  const rows = await db
-    .insert(follows)
-    .values({ followerId, followeeId, createdAt: now })
-    .onConflictDoNothing()
-    .returning({ at: follows.createdAt });
-  return rows.length > 0;
+): D1PreparedStatement {
+  return statementOf(
+    db.$client,
+    db.insert(follows).values({ followerId, followeeId, createdAt: now }).onConflictDoNothing(),
+  );
 }
 
-/** Removes the follow; true when there was one. */
-export async function deleteFollow(db: UsersDb, followerId: string, followeeId: string): Promise<boolean> {
-  const rows = await db
-    .delete(follows)
-    .where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId)))
-    .returning({ at: follows.createdAt });
-  return rows.length > 0;
+/** The statement removing the follow (it changes no row when there is none). */
+export function deleteFollowStatement(
+  db: UsersDb,
+  followerId: string,
+  followeeId: string,
+): D1PreparedStatement {
+  return statementOf(
+    db.$client,
+    db.delete(follows).where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId))),
+  );
 }
 
 export async function isFollowing(db: UsersDb, followerId: string, followeeId: string): Promise<boolean> {

@@ -2,6 +2,9 @@ import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlit
 
 /** Times are milliseconds since the epoch. */
 
+/** Events stored with the changes they describe, until sent (lib/events/outbox.ts). */
+export { outbox } from "../../../../lib/events/outbox";
+
 export const profiles = sqliteTable("profiles", {
   /** The account id the auth service chose (usr_...). */
   id: text("id").primaryKey(),

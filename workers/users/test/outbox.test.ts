@@ -1,0 +1,109 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { outboxInsert, relayOutbox } from "../../../lib/events/outbox";
+import { domainEvent } from "../../../lib/events/publish";
+import type { TestAccount } from "../../../lib/testing/accounts";
+import { receivedEvents } from "../../../lib/testing/events";
+import { request } from "../../../lib/testing/http";
+import { outboxRows } from "../../../lib/testing/outbox";
+import { failingQueue } from "../../../lib/testing/queues";
+import { createUsersApp } from "../src/app";
+import { eventQueues } from "../src/deps";
+import usersWorker from "../src/index";
+import { newAccount } from "./worker";
+
+const FEED = "plaza-feed-events";
+const app = createUsersApp();
+
+/**
+ * A request through the users app with some bindings replaced (a failing queue), waiting for what
+ * it left running after the response (the send and the outbox clean-up).
+ */
+async function through(req: Request, bindings: Partial<UsersEnv> = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await app.fetch(req, { ...env, ...bindings } as unknown as UsersEnv, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+const followRequest = (method: "PUT" | "DELETE", who: TestAccount, handle: string) =>
+  request(method, `/v1/users/${handle}/follow`, { token: who.accessToken });
+
+/** The outbox rows of follow events between these two users. */
+const rowsBetween = async (follower: TestAccount, followee: TestAccount) =>
+  (await outboxRows(env.DB)).filter(
+    (row) =>
+      (row.event.type === "user.followed" || row.event.type === "user.unfollowed") &&
+      row.event.data.followerId === follower.user.id &&
+      row.event.data.followeeId === followee.user.id,
+  );
+
+describe("follows and their events", () => {
+  it("when the queues work, then the event is sent and its outbox row deleted", async () => {
+    const ada = await newAccount();
+    const bob = await newAccount();
+
+    const response = await through(followRequest("PUT", bob, ada.handle));
+
+    expect(response.status).toBe(204);
+    const sent = await receivedEvents(
+      env.EVENT_SINK,
+      FEED,
+      (e) => e.type === "user.followed" && e.actorId === bob.user.id,
+    );
+    expect(sent).toHaveLength(1);
+    expect(await rowsBetween(bob, ada)).toEqual([]);
+  });
+
+  it("when the send fails, then follow and unfollow still answer 204 and each stores one event, a no-op none", async () => {
+    const ada = await newAccount();
+    const bob = await newAccount();
+    const queue = failingQueue();
+    const down = { FEED_EVENTS: queue };
+
+    const statuses: number[] = [];
+    for (const method of ["PUT", "PUT", "DELETE", "DELETE"] as const) {
+      statuses.push((await through(followRequest(method, bob, ada.handle), down)).status);
+    }
+
+    expect(statuses).toEqual([204, 204, 204, 204]);
+    // Only the two changes tried to send; the no-ops had nothing to send.
+    expect(queue.attempts).toBe(2);
+    const rows = await rowsBetween(bob, ada);
+    expect(rows.map((row) => row.event.type)).toEqual(["user.followed", "user.unfollowed"]);
+
+    const relayed = await relayOutbox(env.DB, eventQueues(env), { olderThanMs: 0, limit: 500 });
+    expect(relayed.failed).toBe(0);
+    const ids = new Set(rows.map((row) => row.id));
+    const delivered = await receivedEvents(env.EVENT_SINK, FEED, (e) => ids.has(e.id), { atLeast: 2 });
+    expect(delivered.map((e) => e.id).sort()).toEqual([...ids].sort());
+    expect(await rowsBetween(bob, ada)).toEqual([]);
+  });
+});
+
+describe("the outbox relay's cron trigger", () => {
+  it("relays rows older than 30 seconds and leaves younger ones", async () => {
+    const ada = await newAccount();
+    const now = Date.now();
+    const event = (followeeId: string) =>
+      domainEvent(
+        "user.followed",
+        { followerId: ada.user.id, followeeId },
+        { actorId: ada.user.id, traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
+      );
+    const old = event("usr_old");
+    const fresh = event("usr_fresh");
+    await env.DB.batch([
+      outboxInsert(env.DB, [old], { now: now - 60_000 }),
+      outboxInsert(env.DB, [fresh], { now }),
+    ]);
+
+    await usersWorker.scheduled(createScheduledController({ cron: "* * * * *" }), env);
+
+    const left = new Set((await outboxRows(env.DB)).map((row) => row.id));
+    expect(left.has(old.id)).toBe(false);
+    expect(left.has(fresh.id)).toBe(true);
+    expect(await receivedEvents(env.EVENT_SINK, FEED, (e) => e.id === old.id)).toEqual([old]);
+  });
+});
