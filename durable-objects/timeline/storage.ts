@@ -151,6 +151,12 @@ export class TimelineStorage {
     this.#bigAuthors = null;
   }
 
+  /** The author is no longer big: their posts are fanned out again, not merged at read. */
+  forgetBigAuthor(authorId: string): void {
+    this.sql.exec("DELETE FROM big_authors WHERE author_id = ?", authorId);
+    this.#bigAuthors = null;
+  }
+
   /** Followed authors known to be big. */
   followedBigAuthors(): string[] {
     this.#bigAuthors ??= this.sql
@@ -226,5 +232,9 @@ export class TimelineStorage {
 
   setFlag(key: string): void {
     this.sql.exec("INSERT OR REPLACE INTO state (key, value) VALUES (?, '1')", key);
+  }
+
+  clearFlag(key: string): void {
+    this.sql.exec("DELETE FROM state WHERE key = ?", key);
   }
 }

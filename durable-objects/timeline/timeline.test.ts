@@ -29,6 +29,32 @@ describe("Timeline", () => {
     expect((await stub.readState({ limit: 10, before: null })).entries).toEqual([]);
   });
 
+  it("when a big author is forgotten, then their recent posts are added, only theirs and only if followed", async () => {
+    const stub = freshTimeline();
+    await stub.follow({ authorId: "usr_star", at: 1, big: true, posts: [] });
+    await stub.follow({ authorId: "usr_left", at: 1, big: true, posts: [] });
+    await stub.unfollow({ authorId: "usr_left", at: 2 });
+    expect((await stub.readState({ limit: 1, before: null })).bigAuthors).toEqual(["usr_star"]);
+
+    const recent = [entry("usr_star", 10), entry("usr_star", 20), entry("usr_intruder", 30)];
+    await stub.forgetBigAuthor("usr_star", recent);
+    await stub.forgetBigAuthor("usr_star", recent);
+    await stub.forgetBigAuthor("usr_left", [entry("usr_left", 40)]);
+
+    const state = await stub.readState({ limit: 10, before: null });
+    expect(state.bigAuthors).toEqual([]);
+    expect(ids(state.entries)).toEqual(ids([recent[1], recent[0]] as TimelineEntry[]));
+  });
+
+  it("when an author's own flag is cleared, then they are no longer big", async () => {
+    const stub = freshTimeline();
+    await stub.markSelfBig();
+    expect(await stub.isBig()).toBe(true);
+    await stub.unmarkSelfBig();
+    await stub.unmarkSelfBig();
+    expect(await stub.isBig()).toBe(false);
+  });
+
   it("when a fan-out lands after an unfollow, then it is ignored; unknown authors are accepted", async () => {
     const stub = freshTimeline();
     await stub.follow({ authorId: "usr_gone", at: 1, big: false, posts: [] });

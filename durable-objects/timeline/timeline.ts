@@ -25,9 +25,11 @@ export class Timeline extends DurableObject<FeedEnv> {
    * a fan-out that lands after the unfollow does not bring the posts back.
    */
   async addPosts(entries: TimelineEntry[]): Promise<number> {
-    return this.store.addEntries(
-      entries.filter((entry) => this.store.followee(entry.authorId)?.following !== false),
-    );
+    return this.store.addEntries(this.stillFollowed(entries));
+  }
+
+  private stillFollowed(entries: TimelineEntry[]): TimelineEntry[] {
+    return entries.filter((entry) => this.store.followee(entry.authorId)?.following !== false);
   }
 
   /** The user's own new post; says whether the user's posts are merged at read time (big). */
@@ -56,9 +58,23 @@ export class Timeline extends DurableObject<FeedEnv> {
     this.store.removeEntries(postIds);
   }
 
+  /** Records that this user's posts are fanned out again (the author has lost followers). */
+  async unmarkSelfBig(): Promise<void> {
+    this.store.clearFlag(BIG_SELF);
+  }
+
   /** A followed author has too many followers for fan-out. */
   async rememberBigAuthor(authorId: string): Promise<void> {
     this.store.rememberBigAuthor(authorId);
+  }
+
+  /**
+   * A followed author is small again: their posts stop being merged at read, and their recent
+   * posts are added instead (unless this user has since unfollowed them).
+   */
+  async forgetBigAuthor(authorId: string, posts: TimelineEntry[]): Promise<void> {
+    this.store.forgetBigAuthor(authorId);
+    this.store.addEntries(this.stillFollowed(posts.filter((entry) => entry.authorId === authorId)));
   }
 
   /** Starts following an author and backfills their recent posts; false when a newer change won. */

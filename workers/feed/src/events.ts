@@ -28,7 +28,7 @@ export async function handleFeedEvent(deps: FeedDeps, event: DomainEvent): Promi
         authorId: event.data.followeeId,
         at: Date.parse(event.occurredAt),
       });
-      return;
+      return revertIfSmall(deps, event.data.followeeId);
     case "post.liked":
       return interact(deps, event.id, event.data.userId, event.data.postAuthorId, "like");
     case "comment.created":
@@ -82,6 +82,29 @@ async function announceBigAuthor(deps: FeedDeps, authorId: string): Promise<void
     inBatches(ids, (id) => timelineOf(deps, id).rememberBigAuthor(authorId)),
   );
   await timelineOf(deps, authorId).markSelfBig();
+}
+
+/**
+ * A big author stays big until they are down to `smallAgainAt` followers (three quarters of the
+ * fan-out limit, so that an author near the limit does not flip at every follow and unfollow).
+ */
+export function smallAgainAt(fanoutLimit: number): number {
+  return Math.floor((fanoutLimit * 3) / 4);
+}
+
+/**
+ * After an unfollow: a big author who is down to `smallAgainAt` followers is fanned out again.
+ * Their own flag is cleared first, so posts from now on are fanned out; then each follower's
+ * timeline stops merging them at read and gets their recent posts instead. A follower who follows
+ * meanwhile may keep merging them at read as well: reads drop the duplicates.
+ */
+async function revertIfSmall(deps: FeedDeps, authorId: string): Promise<void> {
+  if (!(await timelineOf(deps, authorId).isBig())) return;
+  const followers = await followersUpTo(deps, authorId, smallAgainAt(deps.fanoutLimit));
+  if (followers.more) return;
+  await timelineOf(deps, authorId).unmarkSelfBig();
+  const posts = await recentEntries(deps, authorId);
+  await inBatches(followers.ids, (id) => timelineOf(deps, id).forgetBigAuthor(authorId, posts));
 }
 
 /**

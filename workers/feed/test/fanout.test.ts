@@ -127,4 +127,33 @@ describe("big authors", () => {
     await eventually(async () => expect(await feedIds(eve)).toContain(post.id));
     expect(await storedPostIds(eve.user.id)).toEqual([]);
   });
+
+  it("when a big author is down to three quarters of the limit, then their posts are fanned out again", async () => {
+    const [star, bob, cyd, dan] = await newAccounts(4);
+    for (const fan of [bob, cyd, dan]) await follow(fan, star);
+    await eventually(async () =>
+      expect((await timeline(bob.user.id).readState({ limit: 1, before: null })).bigAuthors).toEqual([
+        star.user.id,
+      ]),
+    );
+    const before = await newPost(star, "while big");
+    await eventually(async () => expect(await timeline(star.user.id).isBig()).toBe(true));
+
+    // The limit is 2, so smallAgainAt(2) = 1 follower: two unfollows make the author small again.
+    await unfollow(dan, star);
+    await unfollow(cyd, star);
+    await eventually(async () => expect(await timeline(star.user.id).isBig()).toBe(false));
+    await eventually(async () => {
+      const state = await timeline(bob.user.id).readState({ limit: 10, before: null });
+      expect(state.bigAuthors).toEqual([]);
+      expect(state.entries.map((entry) => entry.postId)).toContain(before.id);
+    });
+
+    const after = await newPost(star, "small again");
+    await eventually(async () => expect(await storedPostIds(bob.user.id)).toContain(after.id));
+    expect(await feedIds(bob, "order=latest")).toEqual([after.id, before.id]);
+    // Those who left get nothing back.
+    expect(await storedPostIds(cyd.user.id)).not.toContain(before.id);
+    expect(await feedIds(dan, "order=latest")).toEqual([]);
+  });
 });
