@@ -113,6 +113,7 @@ export function intentsOf(event: DomainEvent): Intent[] {
       ];
     case "user.unfollowed":
     case "post.deleted":
+    case "media.deleted":
       return [];
   }
 }
