@@ -1,10 +1,13 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { DomainEvent, EventData, EventType } from "../../../lib/events/catalog";
 import { domainEvent } from "../../../lib/events/publish";
 import { type Fetches, registerAccount, type TestAccount } from "../../../lib/testing/accounts";
 import { workerExports } from "../../../lib/testing/exports";
 import { request } from "../../../lib/testing/http";
+import { deliverBatch } from "../../../lib/testing/queues";
+
+export { eventually } from "../../../lib/testing/queues";
+
 import type { Post } from "../../posts/src/schemas";
 import feedWorker, { type FeedService } from "../src/index";
 
@@ -85,22 +88,6 @@ export async function feedIds(who: TestAccount, query = ""): Promise<string[]> {
   return (await readFeed(who, query)).items.map((post) => post.id);
 }
 
-/**
- * Retries `check` until it stops throwing: events travel through a real queue, so their effects
- * show up a moment after the request that published them.
- */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
 /** A user's Timeline Durable Object, to look at its state. */
 export function timeline(userId: string) {
   return env.TIMELINES.get(env.TIMELINES.idFromName(userId));
@@ -120,19 +107,10 @@ export function event<T extends EventType>(type: T, data: EventData<T>, actorId:
   });
 }
 
-let messageCounter = 0;
-
 /**
  * Runs the feed's queue handler on a batch of message bodies, as the queue would deliver them,
  * and returns what it acknowledged and retried. `runEnv` stands in for the Worker's env.
  */
-export async function deliver(bodies: unknown[], runEnv: FeedEnv = env) {
-  const messages = bodies.map((body) => {
-    messageCounter += 1;
-    return { id: `msg-${messageCounter}`, timestamp: new Date(), attempts: 1, body };
-  });
-  const batch = createMessageBatch("plaza-feed-events", messages);
-  const ctx = createExecutionContext();
-  await feedWorker.queue(batch, runEnv);
-  return { ids: messages.map((message) => message.id), result: await getQueueResult(batch, ctx) };
+export function deliver(bodies: unknown[], runEnv: FeedEnv = env) {
+  return deliverBatch("plaza-feed-events", feedWorker.queue, bodies, runEnv);
 }

@@ -1,4 +1,3 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { DomainEvent, EventData, EventType } from "../../../lib/events/catalog";
 import type { Notification } from "../../../lib/events/live";
@@ -6,6 +5,10 @@ import { domainEvent } from "../../../lib/events/publish";
 import { type Fetches, registerAccount, type TestAccount } from "../../../lib/testing/accounts";
 import { workerExports } from "../../../lib/testing/exports";
 import { request } from "../../../lib/testing/http";
+import { deliverBatch } from "../../../lib/testing/queues";
+
+export { eventually } from "../../../lib/testing/queues";
+
 import { openSocket, type TestSocket } from "../../../lib/testing/sockets";
 import notificationsWorker, { type NotificationsService } from "../src/index";
 
@@ -84,19 +87,6 @@ export async function notificationsOf(who: TestAccount, query = ""): Promise<Not
   return (await (await expectStatus(response, 200, "notifications")).json()) as NotificationPage;
 }
 
-/** Retries `check` until it stops throwing: events travel through a real queue. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
 /** Opens `who`'s live channel and waits for its welcome. */
 export async function connect(who: TestAccount): Promise<TestSocket> {
   const ticket = await ticketFor(who);
@@ -124,21 +114,12 @@ export function event<T extends EventType>(type: T, data: EventData<T>, actorId:
   });
 }
 
-let messageCounter = 0;
-
 /**
  * Runs the queue handler on a batch of message bodies, as the queue would deliver them, and
  * returns what it acknowledged and retried. `runEnv` stands in for the Worker's env.
  */
-export async function deliver(bodies: unknown[], runEnv: NotificationsEnv = env) {
-  const messages = bodies.map((body) => {
-    messageCounter += 1;
-    return { id: `msg-${messageCounter}`, timestamp: new Date(), attempts: 1, body };
-  });
-  const batch = createMessageBatch("plaza-notification-events", messages);
-  const ctx = createExecutionContext();
-  await notificationsWorker.queue(batch, runEnv);
-  return { ids: messages.map((message) => message.id), result: await getQueueResult(batch, ctx) };
+export function deliver(bodies: unknown[], runEnv: NotificationsEnv = env) {
+  return deliverBatch("plaza-notification-events", notificationsWorker.queue, bodies, runEnv);
 }
 
 export interface ProviderRequest {
