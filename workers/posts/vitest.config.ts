@@ -8,6 +8,16 @@ export default defineConfig(() =>
     neighbours: ["auth", "users", "media"],
     databases: ["posts", "auth", "users", "media"],
     http: { AUTH_HTTP: "auth", MEDIA_HTTP: "media" },
-    sinkQueues: ["plaza-feed-events"],
+    sinkQueues: ["plaza-feed-events", "plaza-posts-events-dlq"],
+    // The same consumer as wrangler.toml, with short batches so tests need not wait seconds.
+    miniflare: {
+      queueConsumers: {
+        "plaza-posts-events": {
+          maxBatchTimeout: 0.05,
+          maxRetries: 3,
+          deadLetterQueue: "plaza-posts-events-dlq",
+        },
+      },
+    },
   }),
 );

@@ -1,24 +1,35 @@
 import { z } from "zod";
 import { MAX_IN_LIST } from "../../../lib/db";
+import { consumeEvents } from "../../../lib/events/consume";
 import { relayEvents } from "../../../lib/events/outbox";
 import { KeysetCursor } from "../../../lib/pagination";
 import { parseRpcArgument as parse, ServiceEntrypoint } from "../../../lib/service";
 import { createPostsApp } from "./app";
+import { postsDb } from "./db/client";
 import { findEngagement, findPosts, pagePostsByAuthors } from "./db/posts";
 import { eventQueues, postsDeps } from "./deps";
+import { handlePostsEvent } from "./events";
 import { hydratePosts } from "./hydrate";
 import type { Post, PostEngagement } from "./schemas";
 
 const app = createPostsApp();
 
 /**
- * The public HTTP entry (requests that do not come through the gateway check their own tokens), and
- * the cron trigger that relays the events requests left in the outbox.
+ * The public HTTP entry (requests that do not come through the gateway check their own tokens), the
+ * cron trigger that relays the events requests left in the outbox, and the consumer of
+ * plaza-posts-events (other services' events that change posts: a deleted media).
  */
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env) {
     await relayEvents(env.DB, eventQueues(env));
+  },
+  async queue(batch, env) {
+    await consumeEvents(batch, {
+      consumer: "posts",
+      deadLetters: env.DEAD_LETTERS,
+      handle: (event) => handlePostsEvent({ db: postsDb(env.DB) }, event),
+    });
   },
 } satisfies ExportedHandler<PostsEnv>;
 

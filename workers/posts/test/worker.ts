@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { type Fetches, registerAccount, type TestAccount } from "../../../lib/testing/accounts";
 import { workerExports } from "../../../lib/testing/exports";
 import { request } from "../../../lib/testing/http";
-import type { PostsService } from "../src/index";
+import { deliverBatch } from "../../../lib/testing/queues";
+import postsWorker, { type PostsService } from "../src/index";
 
 /** The posts Worker under test: its public fetch and its RPC entrypoint. */
 export const worker = workerExports<{ default: Fetcher; PostsService: Service<PostsService> }>();
@@ -50,4 +51,9 @@ export async function uploadImage(who: TestAccount): Promise<string> {
   );
   if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { id: string }).id;
+}
+
+/** Runs the posts Worker's queue handler (plaza-posts-events) on message bodies, as the queue would. */
+export function deliver(bodies: unknown[], runEnv: PostsEnv = env) {
+  return deliverBatch("plaza-posts-events", postsWorker.queue, bodies, runEnv);
 }
