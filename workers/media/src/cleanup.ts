@@ -3,6 +3,9 @@ import type { MediaDeps } from "./deps";
 import { originalKey } from "./storage";
 import { abortMultipart } from "./uploads";
 
+/** The cron expression (wrangler.toml) of the hourly sweep below. */
+export const SWEEP_CRON = "17 * * * *";
+
 /**
  * Abandoned uploads (nothing received for a day, or a single upload unfinished after an hour):
  * R2 drops their parts, their rows go, and their quota is free again. Runs hourly (cron); each

@@ -1,5 +1,4 @@
-import type { DomainEvent } from "../../../lib/events/catalog";
-import { publishEvents } from "../../../lib/events/publish";
+import type { OutboxDeps } from "../../../lib/events/outbox";
 import type { MediaDb } from "./db/client";
 import { mediaDb } from "./db/client";
 
@@ -10,8 +9,8 @@ export interface MediaDeps {
   images: ImagesBinding;
   /** Bytes each user may store (MEDIA_QUOTA_BYTES). */
   quotaBytes: number;
-  /** Sends domain events (lib/events) to every consuming service's queue. */
-  publish(events: DomainEvent[]): Promise<void>;
+  /** Where events are stored with the change and sent from (lib/events/outbox.ts). */
+  outbox: OutboxDeps;
   now: number;
 }
 
@@ -20,7 +19,8 @@ export function eventQueues(env: MediaEnv): Queue[] {
   return [env.POSTS_EVENTS];
 }
 
-export function mediaDeps(env: MediaEnv): MediaDeps {
+/** The request's ExecutionContext, when there is one, lets event sends finish after the response. */
+export function mediaDeps(env: MediaEnv, ctx?: Pick<ExecutionContext, "waitUntil">): MediaDeps {
   const quotaBytes = Number(env.MEDIA_QUOTA_BYTES);
   if (!Number.isSafeInteger(quotaBytes) || quotaBytes <= 0) {
     throw new Error(`MEDIA_QUOTA_BYTES must be a positive number of bytes, not "${env.MEDIA_QUOTA_BYTES}"`);
@@ -30,7 +30,11 @@ export function mediaDeps(env: MediaEnv): MediaDeps {
     bucket: env.MEDIA_BUCKET,
     images: env.IMAGES,
     quotaBytes,
-    publish: (events) => publishEvents(eventQueues(env), events),
+    outbox: {
+      d1: env.DB,
+      queues: eventQueues(env),
+      ...(ctx && { waitUntil: (promise: Promise<unknown>) => ctx.waitUntil(promise) }),
+    },
     now: Date.now(),
   };
 }

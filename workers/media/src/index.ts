@@ -1,17 +1,23 @@
+import { relayEvents } from "../../../lib/events/outbox";
 import { parseRpcArgument as parse, ServiceEntrypoint } from "../../../lib/service";
 import { createMediaApp } from "./app";
-import { sweepExpiredUploads } from "./cleanup";
-import { mediaDeps } from "./deps";
+import { SWEEP_CRON, sweepExpiredUploads } from "./cleanup";
+import { eventQueues, mediaDeps } from "./deps";
 import { ownedMedia } from "./media";
 import { type OwnedMedia, OwnedMediaRequest } from "./schemas";
 
 const app = createMediaApp();
 
-/** The public HTTP entry (requests that do not come through the gateway check their own tokens). */
+/**
+ * The public HTTP entry (requests that do not come through the gateway check their own tokens),
+ * and two cron triggers: every minute the outbox relay re-sends the events requests left behind,
+ * every hour abandoned uploads are swept.
+ */
 export default {
   fetch: app.fetch,
-  async scheduled(_controller, env) {
-    await sweepExpiredUploads(mediaDeps(env));
+  async scheduled(controller, env) {
+    if (controller.cron === SWEEP_CRON) await sweepExpiredUploads(mediaDeps(env));
+    else await relayEvents(env.DB, eventQueues(env));
   },
 } satisfies ExportedHandler<MediaEnv>;
 

@@ -1,6 +1,14 @@
 import { AppError } from "../../../lib/errors";
+import { commitWithEvents } from "../../../lib/events/outbox";
 import { domainEvent, type EventContext } from "../../../lib/events/publish";
-import { deleteMediaRow, findMedia, findOwnedReady, type MediaRow, markReady } from "./db/media";
+import {
+  deleteMediaRow,
+  deleteMediaRowStatement,
+  findMedia,
+  findOwnedReady,
+  type MediaRow,
+  markReady,
+} from "./db/media";
 import type { MediaDeps } from "./deps";
 import { asMediaType } from "./file-types";
 import { newMediaId } from "./ids";
@@ -97,9 +105,13 @@ export async function deleteOwnMedia(deps: MediaDeps, events: EventContext, id: 
   if (row.ownerId !== events.actorId) throw new AppError("forbidden", "only its owner can delete a media");
   // The bytes first: if this fails, the row stays and the owner can try again.
   await deps.bucket.delete([originalKey(id), ...allVariantKeys(id)]);
-  await deleteMediaRow(deps.db, id);
-  // Two deletes racing may both publish: consumers are idempotent.
-  await deps.publish([domainEvent("media.deleted", { mediaId: id, ownerId: row.ownerId }, events)]);
+  // The row and its event in one transaction; a delete that lost a race stores no event.
+  await commitWithEvents(
+    deps.outbox,
+    [deleteMediaRowStatement(deps.db, id)],
+    [domainEvent("media.deleted", { mediaId: id, ownerId: row.ownerId }, events)],
+    { ifChanged: true },
+  );
 }
 
 /** For the posts service: which of `ids` are this user's, fully uploaded, in the order asked. */

@@ -1,4 +1,5 @@
 import { and, eq, gt, inArray, lte, or, sql } from "drizzle-orm";
+import { statementOf } from "../../../../lib/events/outbox";
 import type { MediaDb } from "./client";
 import { media, uploads } from "./schema";
 
@@ -55,6 +56,11 @@ export async function markReady(
 /** Deletes a media row; its upload and parts go with it (foreign keys cascade). */
 export async function deleteMediaRow(db: MediaDb, id: string): Promise<void> {
   await db.delete(media).where(eq(media.id, id));
+}
+
+/** The same delete as a statement, to run in a batch with the events it makes (the outbox). */
+export function deleteMediaRowStatement(db: MediaDb, id: string): D1PreparedStatement {
+  return statementOf(db.$client, db.delete(media).where(eq(media.id, id)));
 }
 
 export async function findOwnedReady(db: MediaDb, ownerId: string, ids: string[]): Promise<MediaRow[]> {

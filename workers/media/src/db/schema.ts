@@ -2,6 +2,9 @@ import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlit
 
 /** Times are milliseconds since the epoch; sizes are bytes. */
 
+/** Events stored with the changes they describe, until sent (lib/events/outbox.ts). */
+export { outbox } from "../../../../lib/events/outbox";
+
 /**
  * One stored file. A row exists from the moment an upload reserves its share of the quota
  * (`uploading`) and is `ready` once its bytes are complete in R2 (key `media/<id>`).

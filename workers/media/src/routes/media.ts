@@ -88,7 +88,7 @@ export const mediaRoutes = createRouter<MediaEnv>()
     }),
     async (c) => {
       const events = { actorId: c.var.principal.userId, traceparent: c.var.traceparent };
-      await deleteOwnMedia(mediaDeps(c.env), events, c.req.valid("param").id);
+      await deleteOwnMedia(mediaDeps(c.env, c.executionCtx), events, c.req.valid("param").id);
       return c.body(null, 204);
     },
   );
