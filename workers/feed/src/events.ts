@@ -100,7 +100,9 @@ export function smallAgainAt(fanoutLimit: number): number {
  */
 async function revertIfSmall(deps: FeedDeps, authorId: string): Promise<void> {
   if (!(await timelineOf(deps, authorId).isBig())) return;
-  const followers = await followersUpTo(deps, authorId, smallAgainAt(deps.fanoutLimit));
+  const threshold = smallAgainAt(deps.fanoutLimit);
+  if (((await deps.users.followersCount(authorId)) ?? 0) > threshold) return;
+  const followers = await followersUpTo(deps, authorId, threshold);
   if (followers.more) return;
   await timelineOf(deps, authorId).unmarkSelfBig();
   const posts = await recentEntries(deps, authorId);
@@ -126,10 +128,10 @@ async function follow(deps: FeedDeps, data: EventData<"user.followed">, at: numb
   await timelineOf(deps, data.followerId).follow({ authorId: data.followeeId, at, big, posts });
 }
 
-/** Big: already announced as big, or more followers than the fan-out limit (counted in pages). */
+/** Big: already announced as big, or more followers than the fan-out limit. */
 async function isBigAuthor(deps: FeedDeps, authorId: string): Promise<boolean> {
   if (await timelineOf(deps, authorId).isBig()) return true;
-  return (await followersUpTo(deps, authorId, deps.fanoutLimit)).more;
+  return ((await deps.users.followersCount(authorId)) ?? 0) > deps.fanoutLimit;
 }
 
 async function recentEntries(deps: FeedDeps, authorId: string): Promise<TimelineEntry[]> {

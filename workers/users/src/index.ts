@@ -3,6 +3,7 @@ import { relayEvents } from "../../../lib/events/outbox";
 import { parseRpcArgument as parse, ServiceEntrypoint } from "../../../lib/service";
 import { createUsersApp } from "./app";
 import { usersDb } from "./db/client";
+import { followersCountOf } from "./db/profiles";
 import { eventQueues } from "./deps";
 import { followerIdsPage, type Page } from "./follows";
 import {
@@ -68,6 +69,14 @@ export class UsersService extends ServiceEntrypoint<UsersEnv> {
    */
   async getProfilesByHandles(handles: string[]): Promise<UserSummary[]> {
     return summariesByHandles(usersDb(this.env.DB), parse(z.array(Handle).max(100), handles));
+  }
+
+  /**
+   * How many followers a user has (null for an unknown user): one indexed read, for callers that
+   * need the size of an audience without its ids (the feed's big-author checks).
+   */
+  async followersCount(userId: string): Promise<number | null> {
+    return followersCountOf(usersDb(this.env.DB), parse(UserId, userId));
   }
 
   /** A page of a user's follower ids, newest first; walk nextCursor to reach them all. */

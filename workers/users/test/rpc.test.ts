@@ -25,6 +25,25 @@ describe("followersOf (for fan-out)", () => {
     expect(ids.sort()).toEqual(fans.map((f) => f.user.id).sort());
   });
 
+  it("counts followers without listing them, follows and unfollows included", async () => {
+    const star = await newAccount();
+    const [ada, bob] = [await newAccount(), await newAccount()];
+    expect(await rpc.followersCount(star.user.id)).toBe(0);
+    for (const [method, fan] of [
+      ["PUT", ada],
+      ["PUT", bob],
+      ["PUT", bob],
+      ["DELETE", ada],
+    ] as const) {
+      await worker.default.fetch(
+        request(method, `/v1/users/${star.handle}/follow`, { token: fan.accessToken }),
+      );
+    }
+    expect(await rpc.followersCount(star.user.id)).toBe(1);
+    expect(await rpc.followersCount(newId("usr"))).toBeNull();
+    expect((await rpcError(() => rpc.followersCount("nope"))).message).toMatch(/invalid RPC argument/);
+  });
+
   it("rejects arguments that are not valid", async () => {
     expect((await rpcError(() => rpc.followersOf({ userId: "nope", limit: 2 }))).message).toMatch(
       /invalid RPC argument/,

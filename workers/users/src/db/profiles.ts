@@ -55,3 +55,12 @@ export async function updateProfile(
 export async function deleteProfileRow(db: UsersDb, id: string): Promise<void> {
   await db.delete(profiles).where(eq(profiles.id, id));
 }
+
+/** How many followers a user has (kept exact by triggers); null for an unknown user. */
+export async function followersCountOf(db: UsersDb, id: string): Promise<number | null> {
+  const row = await db.$client
+    .prepare("SELECT followers_count AS n FROM profiles WHERE id = ?")
+    .bind(id)
+    .first<{ n: number }>();
+  return row ? row.n : null;
+}
