@@ -121,7 +121,7 @@ export interface OutboxDeps {
 }
 
 export interface Committed {
-  /** Each statement's result, in order: the change's, then the outbox insert's. */
+  /** Each statement's result, in order: the change's, then the outbox insert's (if any events). */
   results: D1Result[];
   /** The events that were stored (none when `ifChanged` and the change was a no-op). */
   stored: DomainEvent[];
@@ -131,6 +131,8 @@ export interface Committed {
  * Runs a change and stores its events in one batch (one transaction), then sends the stored events
  * and clears their rows off the response path. With `ifChanged`, the change's last statement must
  * change exactly one row for the events to be stored (a second like, a follow that exists...).
+ * With no events it is just the change; with no change (an invitation that only notifies) storing
+ * the events is the write, so their sending survives a failed send like any other.
  */
 export async function commitWithEvents(
   deps: OutboxDeps,
@@ -138,6 +140,12 @@ export async function commitWithEvents(
   events: readonly DomainEvent[],
   options: { ifChanged?: boolean } = {},
 ): Promise<Committed> {
+  if (change.length === 0 && options.ifChanged) {
+    throw new Error("ifChanged needs a change statement to look at");
+  }
+  if (events.length === 0) {
+    return { results: change.length > 0 ? await deps.d1.batch([...change]) : [], stored: [] };
+  }
   const results = await deps.d1.batch([...change, outboxInsert(deps.d1, events, options)]);
   const storedIds = new Set((results.at(-1)?.results ?? []).map((row) => (row as { id: string }).id));
   const stored = events.filter((event) => storedIds.has(event.id));
