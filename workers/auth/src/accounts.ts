@@ -1,18 +1,19 @@
 import { isUniqueViolation } from "../../../lib/db";
 import { AppError } from "../../../lib/errors";
-import type { DomainEvent } from "../../../lib/events/catalog";
+import { commitWithEvents, type OutboxDeps } from "../../../lib/events/outbox";
 import { domainEvent } from "../../../lib/events/publish";
 import { newId } from "../../../lib/ids";
 import { log } from "../../../lib/logging";
 import {
   type AccountRow,
   activateAccount,
+  changePasswordStatement,
   deleteAccount,
   deleteStalePendingAccount,
   findAccountByEmail,
   findAccountById,
   insertPendingAccount,
-  setPasswordHash,
+  rehashPassword,
 } from "./db/accounts";
 import { clearFailedLogins, findLockedUntil, recordFailedLogin } from "./db/login-attempts";
 import { hashPassword, spendPasswordCheck, verifyPassword } from "./passwords";
@@ -29,8 +30,8 @@ import {
 export interface AccountDeps extends SessionDeps {
   users: AuthEnv["USERS"];
   pepper: string;
-  /** Sends domain events to the services that consume them (after the change is stored). */
-  publish(events: DomainEvent[]): Promise<void>;
+  /** Where events are stored with the change and sent from (lib/events/outbox.ts). */
+  outbox: OutboxDeps;
 }
 
 export interface SignedIn extends TokenPair {
@@ -120,7 +121,7 @@ export async function login(deps: AccountDeps, input: Login, client: ClientInfo)
 
   await clearFailedLogins(db, emailNormalized);
   if (check.needsRehash)
-    await setPasswordHash(db, account.id, await hashPassword(input.password, deps.pepper), null);
+    await rehashPassword(db, account.id, await hashPassword(input.password, deps.pepper));
   const profile = await deps.users.getProfile(account.id);
   if (!profile)
     throw new AppError("internal", "the account has no profile", { cause: `missing profile ${account.id}` });
@@ -154,10 +155,16 @@ export async function changePassword(
   if (!account) throw new AppError("not_found", "no such account");
   const check = await verifyPassword(input.currentPassword, account.passwordHash, deps.pepper);
   if (!check.matches) throw new AppError("forbidden", "the current password is wrong");
-  await setPasswordHash(deps.db, userId, await hashPassword(input.newPassword, deps.pepper), deps.now);
+  const passwordHash = await hashPassword(input.newPassword, deps.pepper);
+  // The new password and its event in one transaction: the account is told by email (the
+  // notifications service), in case it was not its owner, even when the queue is down right now.
+  await commitWithEvents(
+    deps.outbox,
+    [changePasswordStatement(deps.db, userId, passwordHash, deps.now)],
+    [domainEvent("account.password_changed", { userId }, { actorId: userId, traceparent })],
+    { ifChanged: true },
+  );
   await revokeOtherSessions(deps, userId, sessionId, "password_changed");
-  // The account is told by email (the notifications service), in case it was not its owner.
-  await deps.publish([domainEvent("account.password_changed", { userId }, { actorId: userId, traceparent })]);
 }
 
 /** The email of an active account, for notices to its owner; null when there is none. */

@@ -1,21 +1,35 @@
 import type { Context } from "hono";
 import { type Authenticator, createAuthenticator, verifierFor } from "../../../lib/auth/authenticator";
-import { publishEvents } from "../../../lib/events/publish";
 import type { AccountDeps } from "./accounts";
 import { authDb } from "./db/client";
 import { isSessionLive } from "./db/sessions";
 import type { ClientInfo } from "./sessions";
 import { signingKeys } from "./signing-keys";
 
-/** What the auth service's domain code works with, made from the bindings for one request. */
-export async function accountDeps(env: AuthEnv): Promise<AccountDeps> {
+/** The queues of every service that consumes the auth service's events. */
+export function eventQueues(env: AuthEnv): Queue[] {
+  return [env.NOTIFICATION_EVENTS];
+}
+
+/**
+ * What the auth service's domain code works with, made from the bindings for one request; its
+ * ExecutionContext, when there is one, lets event sends finish after the response.
+ */
+export async function accountDeps(
+  env: AuthEnv,
+  ctx?: Pick<ExecutionContext, "waitUntil">,
+): Promise<AccountDeps> {
   return {
     db: authDb(env.DB),
     keys: await signingKeys(env.SIGNING_KEYS),
     revoked: env.REVOKED_SESSIONS,
     users: env.USERS,
     pepper: env.PASSWORD_PEPPER,
-    publish: (events) => publishEvents([env.NOTIFICATION_EVENTS], events),
+    outbox: {
+      d1: env.DB,
+      queues: eventQueues(env),
+      ...(ctx && { waitUntil: (promise: Promise<unknown>) => ctx.waitUntil(promise) }),
+    },
     now: Date.now(),
   };
 }

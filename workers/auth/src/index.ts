@@ -1,15 +1,25 @@
 import type { JSONWebKeySet } from "jose";
 import { z } from "zod";
+import { relayEvents } from "../../../lib/events/outbox";
 import { parseRpcArgument, ServiceEntrypoint } from "../../../lib/service";
 import { emailOf } from "./accounts";
 import { createAuthApp } from "./app";
 import { authDb } from "./db/client";
+import { eventQueues } from "./deps";
 import { signingKeys } from "./signing-keys";
 
 const app = createAuthApp();
 
-/** The public HTTP entry (requests that do not come through the gateway check their own tokens). */
-export default { fetch: app.fetch } satisfies ExportedHandler<AuthEnv>;
+/**
+ * The public HTTP entry (requests that do not come through the gateway check their own tokens), and
+ * the cron trigger that relays the events requests left in the outbox.
+ */
+export default {
+  fetch: app.fetch,
+  async scheduled(_controller, env) {
+    await relayEvents(env.DB, eventQueues(env));
+  },
+} satisfies ExportedHandler<AuthEnv>;
 
 /** RPC for the gateway and the other services. */
 export class AuthService extends ServiceEntrypoint<AuthEnv> {

@@ -1,4 +1,5 @@
 import { and, eq, lt } from "drizzle-orm";
+import { statementOf } from "../../../../lib/events/outbox";
 import type { AuthDb } from "./client";
 import { accounts } from "./schema";
 
@@ -47,14 +48,20 @@ export async function deleteAccount(db: AuthDb, id: string): Promise<void> {
   await db.delete(accounts).where(eq(accounts.id, id));
 }
 
-export async function setPasswordHash(
+/** A stronger hash of the same password (a sign-in that found the old one out of date). */
+export async function rehashPassword(db: AuthDb, id: string, passwordHash: string): Promise<void> {
+  await db.update(accounts).set({ passwordHash }).where(eq(accounts.id, id));
+}
+
+/** A new password, as a statement to run in a batch with the event it makes (the outbox). */
+export function changePasswordStatement(
   db: AuthDb,
   id: string,
   passwordHash: string,
-  changedAt: number | null,
-) {
-  await db
-    .update(accounts)
-    .set(changedAt === null ? { passwordHash } : { passwordHash, passwordChangedAt: changedAt })
-    .where(eq(accounts.id, id));
+  changedAt: number,
+): D1PreparedStatement {
+  return statementOf(
+    db.$client,
+    db.update(accounts).set({ passwordHash, passwordChangedAt: changedAt }).where(eq(accounts.id, id)),
+  );
 }

@@ -2,6 +2,9 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** Times are milliseconds since the epoch. */
 
+/** Events stored with the changes they describe, until sent (lib/events/outbox.ts). */
+export { outbox } from "../../../../lib/events/outbox";
+
 export const accounts = sqliteTable("accounts", {
   id: text("id").primaryKey(),
   email: text("email").notNull(),

@@ -53,7 +53,7 @@ export const sessionRoutes = createRouter<AuthEnv>()
     async (c) => {
       const { userId, sessionId } = c.var.principal;
       await changePassword(
-        await accountDeps(c.env),
+        await accountDeps(c.env, c.executionCtx),
         userId,
         sessionId,
         c.req.valid("json"),

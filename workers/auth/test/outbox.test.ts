@@ -1,0 +1,131 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { outboxInsert } from "../../../lib/events/outbox";
+import { domainEvent } from "../../../lib/events/publish";
+import { registerAccount, type TestAccount } from "../../../lib/testing/accounts";
+import { receivedEvents } from "../../../lib/testing/events";
+import { request } from "../../../lib/testing/http";
+import { outboxRows } from "../../../lib/testing/outbox";
+import { eventually, failingQueue } from "../../../lib/testing/queues";
+import { createAuthApp } from "../src/app";
+import authWorker from "../src/index";
+import { worker } from "./worker";
+
+const NOTIFICATIONS = "plaza-notification-events";
+const NEW_PASSWORD = "an entirely new passphrase";
+const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+const app = createAuthApp();
+
+/** A request through the auth app with some bindings replaced, waiting for what it left running. */
+async function through(req: Request, bindings: Partial<AuthEnv>): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await app.fetch(req, { ...env, ...bindings } as unknown as AuthEnv, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+const changePassword = (account: TestAccount) =>
+  request("POST", "/v1/auth/password", {
+    token: account.accessToken,
+    body: { currentPassword: account.password, newPassword: NEW_PASSWORD },
+  });
+
+const login = (account: TestAccount, password: string) =>
+  worker.default.fetch(request("POST", "/v1/auth/login", { body: { email: account.email, password } }));
+
+const noticesFor = async (account: TestAccount) =>
+  (await outboxRows(env.DB)).filter(
+    (row) => row.event.type === "account.password_changed" && row.event.data.userId === account.user.id,
+  );
+
+describe("account.password_changed through the outbox", () => {
+  it("when the change succeeds, then the notice is sent and the outbox is left empty", async () => {
+    const account = await registerAccount(worker.default);
+
+    expect((await worker.default.fetch(changePassword(account))).status).toBe(204);
+
+    const sent = await receivedEvents(
+      env.EVENT_SINK,
+      NOTIFICATIONS,
+      (event) => event.type === "account.password_changed" && event.actorId === account.user.id,
+    );
+    expect(sent).toHaveLength(1);
+    await eventually(async () => expect(await noticesFor(account)).toEqual([]));
+  });
+
+  it("when the queue is down, then the change still answers 204, takes effect, and the relay sends the notice later", async () => {
+    const account = await registerAccount(worker.default);
+    const other = await login(account, account.password);
+    const otherSession = (await other.json()) as { refreshToken: string };
+    const queue = failingQueue();
+
+    const response = await through(changePassword(account), { NOTIFICATION_EVENTS: queue });
+
+    expect(response.status).toBe(204);
+    expect(queue.attempts).toBe(1);
+    // The change is complete: the new password signs in, the old one does not, other sessions ended.
+    expect((await login(account, NEW_PASSWORD)).status).toBe(200);
+    expect((await login(account, account.password)).status).toBe(401);
+    const refreshed = await worker.default.fetch(
+      request("POST", "/v1/auth/refresh", { body: { refreshToken: otherSession.refreshToken } }),
+    );
+    expect(refreshed.status).toBe(401);
+    const [stored, ...more] = await noticesFor(account);
+    expect(more).toEqual([]);
+    expect(stored?.event).toMatchObject({ actorId: account.user.id, data: { userId: account.user.id } });
+
+    // Pretend the row has waited past the relay's grace period, then run the per-minute cron.
+    await env.DB.prepare("UPDATE outbox SET created_at = created_at - 60000 WHERE id = ?")
+      .bind(stored?.id)
+      .run();
+    await authWorker.scheduled(createScheduledController({ cron: "* * * * *" }), env);
+
+    const relayed = await receivedEvents(env.EVENT_SINK, NOTIFICATIONS, (event) => event.id === stored?.id);
+    expect(relayed).toEqual([stored?.event]);
+    expect(await noticesFor(account)).toEqual([]);
+  });
+
+  it("when the current password is wrong, then nothing is stored", async () => {
+    const account = await registerAccount(worker.default);
+    const queue = failingQueue();
+
+    const response = await through(
+      request("POST", "/v1/auth/password", {
+        token: account.accessToken,
+        body: { currentPassword: "not the password", newPassword: NEW_PASSWORD },
+      }),
+      { NOTIFICATION_EVENTS: queue },
+    );
+
+    expect(response.status).toBe(403);
+    expect(queue.attempts).toBe(0);
+    expect(await noticesFor(account)).toEqual([]);
+  });
+
+  it("the relay takes rows older than 30 seconds and leaves younger ones to their request", async () => {
+    const account = await registerAccount(worker.default);
+    const notice = () =>
+      domainEvent(
+        "account.password_changed",
+        { userId: account.user.id },
+        { actorId: account.user.id, traceparent: TRACEPARENT },
+      );
+    const old = notice();
+    const fresh = notice();
+    const now = Date.now();
+    await env.DB.batch([
+      outboxInsert(env.DB, [old], { now: now - 60_000 }),
+      outboxInsert(env.DB, [fresh], { now }),
+    ]);
+
+    await authWorker.scheduled(createScheduledController({ cron: "* * * * *" }), env);
+
+    const left = new Set((await outboxRows(env.DB)).map((row) => row.id));
+    expect(left.has(old.id)).toBe(false);
+    expect(left.has(fresh.id)).toBe(true);
+    expect(await receivedEvents(env.EVENT_SINK, NOTIFICATIONS, (event) => event.id === old.id)).toEqual([
+      old,
+    ]);
+  });
+});
