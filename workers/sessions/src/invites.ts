@@ -1,11 +1,12 @@
 import { AppError } from "../../../lib/errors";
-import type { DomainEvent } from "../../../lib/events/catalog";
+import { commitWithEvents, type OutboxDeps } from "../../../lib/events/outbox";
 import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { findSession, isMember } from "./db/sessions";
 import type { SessionDeps } from "./sessions";
 
 export interface InviteDeps extends Pick<SessionDeps, "db" | "users"> {
-  publish(events: DomainEvent[]): Promise<void>;
+  /** Where the invitations are stored and sent from (lib/events/outbox.ts). */
+  outbox: OutboxDeps;
 }
 
 export interface InviteResult {
@@ -18,6 +19,8 @@ export interface InviteResult {
  * Invites users by handle into a live session: the host and members may invite. Each invitee gets
  * a session.invited event (the notifications service tells them, with the invite code they need
  * to join a private session). Unknown handles are reported, not refused; inviting oneself is a no-op.
+ * The events are the invitation's only record: they are stored in the outbox before they are sent,
+ * so a failed send is relayed later instead of lost (and the request still succeeds).
  */
 export async function inviteToSession(
   deps: InviteDeps,
@@ -42,7 +45,9 @@ export async function inviteToSession(
     if (!profile) unknown.push(wanted[index] ?? "");
     else if (profile.id !== inviterId) invited.push({ id: profile.id, handle: profile.handle });
   });
-  await deps.publish(
+  await commitWithEvents(
+    deps.outbox,
+    [],
     invited.map((invitee) =>
       domainEvent(
         "session.invited",

@@ -1,5 +1,8 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
+/** Events stored until sent (lib/events/outbox.ts): invitations are stored before they are sent. */
+export { outbox } from "../../../../lib/events/outbox";
+
 /** The index of watch sessions; each session's live state is in its WatchSession object. */
 export const watchSessions = sqliteTable(
   "watch_sessions",

@@ -1,9 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../../../lib/app";
 import { requireUser } from "../../../../lib/auth/middleware";
-import { publishEvents } from "../../../../lib/events/publish";
 import { BEARER, errorResponses, jsonBody, jsonResponse } from "../../../../lib/openapi";
-import { sessionDeps } from "../deps";
+import { inviteDeps } from "../deps";
 import { inviteToSession } from "../invites";
 import { InviteRequest, InviteResult, SessionIdParam } from "../schemas";
 
@@ -24,11 +23,7 @@ export const inviteRoutes = createRouter<SessionsEnv>().openapi(
   }),
   async (c) => {
     const userId = c.var.principal.userId;
-    const deps = {
-      ...sessionDeps(c.env),
-      publish: (events: Parameters<typeof publishEvents>[1]) =>
-        publishEvents([c.env.NOTIFICATION_EVENTS], events),
-    };
+    const deps = inviteDeps(c.env, c.executionCtx);
     const result = await inviteToSession(deps, c.req.valid("param").id, userId, c.req.valid("json").handles, {
       actorId: userId,
       traceparent: c.get("traceparent"),
