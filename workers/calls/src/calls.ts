@@ -1,10 +1,11 @@
 import type { CallRoom } from "../../../durable-objects/call-room/call-room";
 import type { Caller, Refusal } from "../../../durable-objects/call-room/rpc";
 import { AppError, type FieldIssue } from "../../../lib/errors";
-import { domainEvent, publishEvents } from "../../../lib/events/publish";
+import { commitWithEvents, type OutboxDeps } from "../../../lib/events/outbox";
+import { domainEvent } from "../../../lib/events/publish";
 import { newId } from "../../../lib/ids";
 import type { CallsConfig } from "./config";
-import { type CallRow, findCall, insertCall } from "./db/calls";
+import { type CallRow, findCall, insertCallStatement } from "./db/calls";
 import type { CallsDb } from "./db/client";
 import { iceServersFor, iceServersOrStun } from "./ice";
 
@@ -12,7 +13,8 @@ export interface CallDeps {
   db: CallsDb;
   rooms: DurableObjectNamespace<CallRoom>;
   users: CallsEnv["USERS"];
-  events: Queue;
+  /** Where events are stored with the change and sent from (lib/events/outbox.ts). */
+  outbox: OutboxDeps;
   config: CallsConfig;
   traceparent: string;
   now: number;
@@ -90,10 +92,11 @@ export async function createCall(deps: CallDeps, hostId: string, input: NewCallI
     invitedIds: invited,
     createdAt: row.createdAt,
   });
-  await insertCall(deps.db, row);
   const context = { actorId: hostId, traceparent: deps.traceparent };
-  await publishEvents(
-    [deps.events],
+  // The index row and its invitations in one transaction; they are sent after the response.
+  await commitWithEvents(
+    deps.outbox,
+    [insertCallStatement(deps.db, row)],
     invited.map((inviteeId) =>
       domainEvent(
         "call.invited",

@@ -1,11 +1,13 @@
 import { and, eq } from "drizzle-orm";
+import { statementOf } from "../../../../lib/events/outbox";
 import { type CallsDb, callsDb } from "./client";
 import { calls } from "./schema";
 
 export type CallRow = typeof calls.$inferSelect;
 
-export async function insertCall(db: CallsDb, row: CallRow): Promise<void> {
-  await db.insert(calls).values(row);
+/** A new call's index row, as a statement to run in a batch with its invitations (the outbox). */
+export function insertCallStatement(db: CallsDb, row: CallRow): D1PreparedStatement {
+  return statementOf(db.$client, db.insert(calls).values(row));
 }
 
 export async function findCall(db: CallsDb, id: string): Promise<CallRow | undefined> {

@@ -1,5 +1,8 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
+/** Events stored with the changes they describe, until sent (lib/events/outbox.ts). */
+export { outbox } from "../../../../lib/events/outbox";
+
 /**
  * The index of calls; each call's live state (members, tickets, SFU tracks) is in its CallRoom
  * object (which also keeps who was invited), and the object writes the ending back here.

@@ -25,7 +25,7 @@ export const callRoutes = createRouter<CallsEnv>()
       },
     }),
     async (c) => {
-      const deps = callDeps(c.env, c.var.traceparent);
+      const deps = callDeps(c.env, c.var.traceparent, c.executionCtx);
       return c.json(await createCall(deps, c.var.principal.userId, c.req.valid("json")), 201);
     },
   )
