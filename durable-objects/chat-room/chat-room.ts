@@ -1,5 +1,6 @@
 import type { ErrorCode } from "../../lib/errors";
 import { newId, randomToken, sha256Hex } from "../../lib/ids";
+import { describeError, log } from "../../lib/logging";
 import { TokenBucket } from "../../lib/realtime/limits";
 import { RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
 import { acceptUpgrade, offeredTicket, refuseUpgrade } from "../../lib/realtime/upgrade";
@@ -42,6 +43,8 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
   private cachedConnected: Set<string> | null = null;
   /** An index sync is already due (set once per wake, so a message costs no alarm lookup). */
   private syncDue = false;
+  /** Index syncs or publishes that failed in a row (for the retry's backoff). */
+  private syncFailures = 0;
 
   constructor(ctx: DurableObjectState, env: MessagingEnv) {
     super(ctx, env);
@@ -289,24 +292,46 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
     const seq = this.chat.currentSeq();
     const synced = this.store.syncedSeq();
     if (seq > synced) {
-      await syncConversationIndex(this.env.DB, {
-        conversationId: conversation.id,
-        activityAt: this.store.lastMessage()?.createdAt ?? conversation.createdAt,
-        lastMessage: this.store.lastMessage(),
-        members: this.store.unreadCounts(),
-      });
-      const connected = this.connectedUsers();
-      const events = this.store
-        .messagesBetween(synced, seq)
-        .map((message) => ({ message, recipients: this.chat.unreadAwayFrom(message, connected) }))
-        .filter(({ recipients }) => recipients.length > 0)
-        .map(({ message, recipients }) => offlineDelivery.event(conversation.id, message, recipients));
-      // Throwing here leaves synced_seq behind: the runtime retries the alarm and the events go
-      // again with the same ids (consumers are idempotent on them).
-      await offlineDelivery.publish(this.env.NOTIFICATION_EVENTS, events);
-      this.store.saveSyncedSeq(seq);
+      try {
+        await this.syncAndPublish(conversation, synced, seq);
+        this.store.saveSyncedSeq(seq);
+        this.syncFailures = 0;
+      } catch (error) {
+        // synced_seq stays behind, so the next try sends the same events again, with the same ids
+        // (consumers drop copies). The room schedules that try itself rather than throwing: the
+        // runtime retries a failed alarm only a few times, and then nothing would until the next
+        // message. The backoff count lives in memory: after an eviction it starts again at 2 s.
+        this.syncFailures += 1;
+        const { firstMs, maxMs } = CHAT_LIMITS.syncRetry;
+        const delay = Math.min(maxMs, firstMs * 2 ** (this.syncFailures - 1));
+        log("warn", "chat index sync or message.sent publish failed; retrying", {
+          conversationId: conversation.id,
+          behind: seq - synced,
+          failures: this.syncFailures,
+          retryInMs: delay,
+          ...describeError(error),
+        });
+        await this.scheduleAlarm(now + delay);
+      }
     }
     if (this.sockets().length > 0) await this.scheduleAlarm(now + CHAT_LIMITS.sweepEveryMs);
+  }
+
+  /** Brings the D1 index up to `seq` and publishes message.sent for the messages after `synced`. */
+  private async syncAndPublish(conversation: { id: string; createdAt: number }, synced: number, seq: number) {
+    await syncConversationIndex(this.env.DB, {
+      conversationId: conversation.id,
+      activityAt: this.store.lastMessage()?.createdAt ?? conversation.createdAt,
+      lastMessage: this.store.lastMessage(),
+      members: this.store.unreadCounts(),
+    });
+    const connected = this.connectedUsers();
+    const events = this.store
+      .messagesBetween(synced, seq)
+      .map((message) => ({ message, recipients: this.chat.unreadAwayFrom(message, connected) }))
+      .filter(({ recipients }) => recipients.length > 0)
+      .map(({ message, recipients }) => offlineDelivery.event(conversation.id, message, recipients));
+    await offlineDelivery.publish(this.env.NOTIFICATION_EVENTS, events);
   }
 
   private async indexChanged(now: number): Promise<void> {

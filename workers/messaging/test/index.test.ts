@@ -1,10 +1,13 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { ChatRoom } from "../../../durable-objects/chat-room/chat-room";
+import { CHAT_LIMITS } from "../../../durable-objects/chat-room/limits";
 import type { EventOf } from "../../../lib/events/catalog";
 import type { TestAccount } from "../../../lib/testing/accounts";
 import { receivedEvents } from "../../../lib/testing/events";
 import { errorOf, request } from "../../../lib/testing/http";
+import { failingQueue } from "../../../lib/testing/queues";
 import { type Frame, openSocket } from "../../../lib/testing/sockets";
 import { connect, createConversation, get, myConversations, newAccount, roomStub, say } from "./worker";
 
@@ -114,6 +117,44 @@ describe("members who are not in the room", () => {
     });
     a.close();
     b.close();
+  });
+
+  it("when the queue is down, then the room retries by itself with backoff and publishes once it is back", async () => {
+    const [ada, bob] = [await newAccount(), await newAccount()];
+    const direct = await createConversation(ada, [bob]);
+    const a = (await connect(ada, direct.id)).socket;
+    const ack = await say(a, "bob is away");
+    const down = failingQueue();
+
+    await runInDurableObject(roomStub(direct.id), async (room: ChatRoom, state) => {
+      const withEnv = room as unknown as { env: MessagingEnv };
+      const real = withEnv.env;
+      withEnv.env = { ...real, NOTIFICATION_EVENTS: down };
+      // As when the runtime fires it: the alarm that runs is no longer set.
+      const fire = async () => {
+        await state.storage.deleteAlarm();
+        await room.alarm();
+      };
+      try {
+        const before = Date.now();
+        await fire();
+        expect(down.attempts).toBe(1);
+        const first = (await state.storage.getAlarm()) ?? 0;
+        expect(first - before).toBeGreaterThanOrEqual(CHAT_LIMITS.syncRetry.firstMs - 50);
+        expect(first - before).toBeLessThan(CHAT_LIMITS.sweepEveryMs);
+        await fire();
+        const second = (await state.storage.getAlarm()) ?? 0;
+        expect(second - Date.now()).toBeGreaterThan(CHAT_LIMITS.syncRetry.firstMs * 1.5);
+      } finally {
+        withEnv.env = real;
+      }
+      expect(await sentEvents(direct.id, 1, 300)).toEqual([]);
+      await fire();
+    });
+
+    const events = await sentEvents(direct.id);
+    expect(events.map((event) => event.id)).toEqual([`evt_${ack.id.slice(4)}`]);
+    a.close();
   });
 
   it("when everyone is in the room, then no event is published", async () => {
