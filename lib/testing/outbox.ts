@@ -1,3 +1,4 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import type { DomainEvent } from "../events/catalog";
 
 export interface OutboxRow {
@@ -16,4 +17,29 @@ export async function outboxRows(d1: D1Database): Promise<OutboxRow[]> {
     event: JSON.parse(row.event) as DomainEvent,
     createdAt: row.created_at,
   }));
+}
+
+/** A service's Hono app, as the runtime calls it. */
+interface App<E> {
+  fetch(request: Request, env: E, ctx: ExecutionContext): Response | Promise<Response>;
+}
+
+/**
+ * A request through a service's app with some of its bindings replaced (a failing queue, say),
+ * waiting for what it left running after the response (the outbox's send and clean-up).
+ * `env` is the test's env (cloudflare:workers), which holds the service's bindings.
+ */
+export async function throughApp<E>(app: App<E>, env: object, req: Request, bindings: Partial<E> = {}) {
+  const ctx = createExecutionContext();
+  const response = await app.fetch(req, { ...env, ...bindings } as E, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+/** Makes outbox rows look a minute older, past the relay's grace period (30 s). */
+export async function ageOutboxRows(d1: D1Database, ids: readonly string[], byMs = 60_000): Promise<void> {
+  if (ids.length === 0) return;
+  await d1.batch(
+    ids.map((id) => d1.prepare("UPDATE outbox SET created_at = created_at - ? WHERE id = ?").bind(byMs, id)),
+  );
 }

@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { outboxInsert } from "../../../lib/events/outbox";
@@ -6,7 +6,7 @@ import { domainEvent } from "../../../lib/events/publish";
 import { registerAccount, type TestAccount } from "../../../lib/testing/accounts";
 import { receivedEvents } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
-import { outboxRows } from "../../../lib/testing/outbox";
+import { ageOutboxRows, outboxRows, throughApp } from "../../../lib/testing/outbox";
 import { eventually, failingQueue } from "../../../lib/testing/queues";
 import { createAuthApp } from "../src/app";
 import authWorker from "../src/index";
@@ -17,13 +17,8 @@ const NEW_PASSWORD = "an entirely new passphrase";
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 const app = createAuthApp();
 
-/** A request through the auth app with some bindings replaced, waiting for what it left running. */
-async function through(req: Request, bindings: Partial<AuthEnv>): Promise<Response> {
-  const ctx = createExecutionContext();
-  const response = await app.fetch(req, { ...env, ...bindings } as unknown as AuthEnv, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+/** A request through the app with some bindings replaced, waiting for what it left running. */
+const through = (req: Request, bindings: Partial<AuthEnv> = {}) => throughApp(app, env, req, bindings);
 
 const changePassword = (account: TestAccount) =>
   request("POST", "/v1/auth/password", {
@@ -76,9 +71,7 @@ describe("account.password_changed through the outbox", () => {
     expect(stored?.event).toMatchObject({ actorId: account.user.id, data: { userId: account.user.id } });
 
     // Pretend the row has waited past the relay's grace period, then run the per-minute cron.
-    await env.DB.prepare("UPDATE outbox SET created_at = created_at - 60000 WHERE id = ?")
-      .bind(stored?.id)
-      .run();
+    await ageOutboxRows(env.DB, stored ? [stored.id] : []);
     await authWorker.scheduled(createScheduledController({ cron: "* * * * *" }), env);
 
     const relayed = await receivedEvents(env.EVENT_SINK, NOTIFICATIONS, (event) => event.id === stored?.id);

@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { outboxInsert } from "../../../lib/events/outbox";
@@ -6,7 +6,7 @@ import { domainEvent } from "../../../lib/events/publish";
 import type { TestAccount } from "../../../lib/testing/accounts";
 import { receivedEvents } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
-import { outboxRows } from "../../../lib/testing/outbox";
+import { ageOutboxRows, outboxRows, throughApp } from "../../../lib/testing/outbox";
 import { eventually, failingQueue } from "../../../lib/testing/queues";
 import { createCallsApp } from "../src/app";
 import callsWorker from "../src/index";
@@ -16,13 +16,8 @@ const NOTIFICATIONS = "plaza-notification-events";
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 const app = createCallsApp();
 
-/** A request through the calls app with some bindings replaced, waiting for what it left running. */
-async function through(req: Request, bindings: Partial<CallsEnv>): Promise<Response> {
-  const ctx = createExecutionContext();
-  const response = await app.fetch(req, { ...env, ...bindings } as unknown as CallsEnv, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+/** A request through the app with some bindings replaced, waiting for what it left running. */
+const through = (req: Request, bindings: Partial<CallsEnv> = {}) => throughApp(app, env, req, bindings);
 
 const newCall = (host: TestAccount, body: Record<string, unknown>) =>
   request("POST", "/v1/calls", { token: host.accessToken, body });
@@ -74,10 +69,9 @@ describe("call.invited through the outbox", () => {
     }
 
     // Pretend the rows have waited past the relay's grace period, then run the per-minute cron.
-    await env.DB.batch(
-      stored.map((row) =>
-        env.DB.prepare("UPDATE outbox SET created_at = created_at - 60000 WHERE id = ?").bind(row.id),
-      ),
+    await ageOutboxRows(
+      env.DB,
+      stored.map((row) => row.id),
     );
     await callsWorker.scheduled(createScheduledController({ cron: "* * * * *" }), env);
 

@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../../lib/events/catalog";
@@ -6,7 +6,7 @@ import { outboxInsert } from "../../../lib/events/outbox";
 import { domainEvent } from "../../../lib/events/publish";
 import { receivedEvents } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
-import { outboxRows } from "../../../lib/testing/outbox";
+import { ageOutboxRows, outboxRows, throughApp } from "../../../lib/testing/outbox";
 import { eventually, failingQueue } from "../../../lib/testing/queues";
 import { createMediaApp } from "../src/app";
 import mediaWorker from "../src/index";
@@ -16,13 +16,8 @@ import { call, mediaRow, newAccount, uploaded } from "./worker";
 const POSTS = "plaza-posts-events";
 const app = createMediaApp();
 
-/** A request through the media app with some bindings replaced, waiting for what it left running. */
-async function through(req: Request, bindings: Partial<MediaEnv>): Promise<Response> {
-  const ctx = createExecutionContext();
-  const response = await app.fetch(req, { ...env, ...bindings } as unknown as MediaEnv, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+/** A request through the app with some bindings replaced, waiting for what it left running. */
+const through = (req: Request, bindings: Partial<MediaEnv> = {}) => throughApp(app, env, req, bindings);
 
 const deletedEvents = async (mediaId: string) =>
   (await outboxRows(env.DB)).filter(
@@ -65,9 +60,7 @@ describe("media.deleted through the outbox", () => {
     });
 
     // Pretend the row has waited past the relay's grace period, then run the per-minute cron.
-    await env.DB.prepare("UPDATE outbox SET created_at = created_at - 60000 WHERE id = ?")
-      .bind(stored?.id)
-      .run();
+    await ageOutboxRows(env.DB, stored ? [stored.id] : []);
     await mediaWorker.scheduled(createScheduledController({ cron: "* * * * *" }), env);
 
     const relayed = await receivedEvents(env.EVENT_SINK, POSTS, (event) => event.id === stored?.id);

@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../../lib/events/catalog";
@@ -6,7 +6,7 @@ import { outboxInsert, relayOutbox } from "../../../lib/events/outbox";
 import { domainEvent } from "../../../lib/events/publish";
 import { receivedEvents } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
-import { outboxRows } from "../../../lib/testing/outbox";
+import { outboxRows, throughApp } from "../../../lib/testing/outbox";
 import { failingQueue } from "../../../lib/testing/queues";
 import { createPostsApp } from "../src/app";
 import { postsDb } from "../src/db/client";
@@ -20,16 +20,8 @@ const app = createPostsApp();
 const db = postsDb(env.DB);
 const TRACE = { traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" };
 
-/**
- * A request through the posts app with some bindings replaced (a failing queue), waiting for what
- * it left running after the response (the send and the outbox clean-up).
- */
-async function through(req: Request, bindings: Partial<PostsEnv> = {}): Promise<Response> {
-  const ctx = createExecutionContext();
-  const response = await app.fetch(req, { ...env, ...bindings } as unknown as PostsEnv, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+/** A request through the app with some bindings replaced, waiting for what it left running. */
+const through = (req: Request, bindings: Partial<PostsEnv> = {}) => throughApp(app, env, req, bindings);
 
 const likedEvent = (postId: string, postAuthorId: string, userId: string) =>
   domainEvent("post.liked", { postId, postAuthorId, userId }, { actorId: userId, ...TRACE });

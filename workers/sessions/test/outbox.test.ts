@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { outboxInsert } from "../../../lib/events/outbox";
@@ -6,7 +6,7 @@ import { domainEvent } from "../../../lib/events/publish";
 import type { TestAccount } from "../../../lib/testing/accounts";
 import { receivedEvents } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
-import { outboxRows } from "../../../lib/testing/outbox";
+import { ageOutboxRows, outboxRows, throughApp } from "../../../lib/testing/outbox";
 import { eventually, failingQueue } from "../../../lib/testing/queues";
 import { createSessionsApp } from "../src/app";
 import sessionsWorker from "../src/index";
@@ -16,13 +16,8 @@ const NOTIFICATIONS = "plaza-notification-events";
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 const app = createSessionsApp();
 
-/** A request through the sessions app with some bindings replaced, waiting for what it left running. */
-async function through(req: Request, bindings: Partial<SessionsEnv>): Promise<Response> {
-  const ctx = createExecutionContext();
-  const response = await app.fetch(req, { ...env, ...bindings } as unknown as SessionsEnv, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+/** A request through the app with some bindings replaced, waiting for what it left running. */
+const through = (req: Request, bindings: Partial<SessionsEnv> = {}) => throughApp(app, env, req, bindings);
 
 const invite = (who: TestAccount, sessionId: string, handles: string[]) =>
   request("POST", `/v1/sessions/${sessionId}/invites`, { token: who.accessToken, body: { handles } });
@@ -75,10 +70,9 @@ describe("session.invited through the outbox", () => {
     );
 
     // Pretend the rows have waited past the relay's grace period, then run the per-minute cron.
-    await env.DB.batch(
-      stored.map((row) =>
-        env.DB.prepare("UPDATE outbox SET created_at = created_at - 60000 WHERE id = ?").bind(row.id),
-      ),
+    await ageOutboxRows(
+      env.DB,
+      stored.map((row) => row.id),
     );
     await sessionsWorker.scheduled(createScheduledController({ cron: "* * * * *" }), env);
 

@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { outboxInsert, relayOutbox } from "../../../lib/events/outbox";
@@ -6,7 +6,7 @@ import { domainEvent } from "../../../lib/events/publish";
 import type { TestAccount } from "../../../lib/testing/accounts";
 import { receivedEvents } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
-import { outboxRows } from "../../../lib/testing/outbox";
+import { outboxRows, throughApp } from "../../../lib/testing/outbox";
 import { failingQueue } from "../../../lib/testing/queues";
 import { createUsersApp } from "../src/app";
 import { eventQueues } from "../src/deps";
@@ -16,16 +16,8 @@ import { newAccount } from "./worker";
 const FEED = "plaza-feed-events";
 const app = createUsersApp();
 
-/**
- * A request through the users app with some bindings replaced (a failing queue), waiting for what
- * it left running after the response (the send and the outbox clean-up).
- */
-async function through(req: Request, bindings: Partial<UsersEnv> = {}): Promise<Response> {
-  const ctx = createExecutionContext();
-  const response = await app.fetch(req, { ...env, ...bindings } as unknown as UsersEnv, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+/** A request through the app with some bindings replaced, waiting for what it left running. */
+const through = (req: Request, bindings: Partial<UsersEnv> = {}) => throughApp(app, env, req, bindings);
 
 const followRequest = (method: "PUT" | "DELETE", who: TestAccount, handle: string) =>
   request(method, `/v1/users/${handle}/follow`, { token: who.accessToken });
