@@ -17,6 +17,7 @@ import { setTimeout as sleep } from "node:timers/promises";
  *
  * @typedef {object} OpStats
  * @property {number[]} latencies  ms from the scheduled start to the last byte, successes only
+ * @property {number[]} starts  ms from the run's start to each success's scheduled start (as latencies)
  * @property {number} ok
  * @property {number} failed  answered with another status, or no answer (socket error, timeout)
  * @property {string[]} samples  a few failures, for the report
@@ -62,7 +63,7 @@ export async function runOpenLoop(options) {
   /** @type {Record<string, OpStats>} */
   const ops = {};
   const statsOf = (op) => {
-    ops[op] ??= { latencies: [], ok: 0, failed: 0, samples: [], items: 0 };
+    ops[op] ??= { latencies: [], starts: [], ok: 0, failed: 0, samples: [], items: 0 };
     return ops[op];
   };
   const pending = new Set();
@@ -89,6 +90,7 @@ export async function runOpenLoop(options) {
         if (status !== (spec.expect ?? 200)) return fail(`${status} ${body.slice(0, 200)}`);
         stats.ok++;
         stats.latencies.push(performance.now() - due);
+        stats.starts.push(due - begin);
         if (options.inspect) stats.items += options.inspect(spec, body);
       })
       .catch((error) => fail(String(error)))

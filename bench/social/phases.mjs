@@ -37,6 +37,30 @@ export function summarizeOps(ops, seconds) {
   return summary;
 }
 
+/**
+ * When the slowest 1% of a run's requests were scheduled, by second of the run: whether the tail is
+ * spread out (queueing) or comes in a few bursts (a stall of the one thread holds up everything that
+ * arrives meanwhile). Returns the number of distinct seconds and the three fullest.
+ */
+export function tailSeconds(ops) {
+  const all = Object.values(ops).flatMap((stats) =>
+    stats.latencies.map((latency, i) => ({ latency, second: Math.floor((stats.starts?.[i] ?? 0) / 1000) })),
+  );
+  if (all.length === 0) return { count: 0, seconds: 0, fullest: [] };
+  const sorted = all.map((r) => r.latency).sort((a, b) => a - b);
+  const threshold = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
+  const bySecond = new Map();
+  for (const { latency, second } of all) {
+    if (latency >= threshold) bySecond.set(second, (bySecond.get(second) ?? 0) + 1);
+  }
+  const fullest = [...bySecond.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  return {
+    count: [...bySecond.values()].reduce((a, b) => a + b, 0),
+    seconds: bySecond.size,
+    fullest: fullest.map(([second, count]) => ({ second, count })),
+  };
+}
+
 /** Waits for the queue work a phase left (compose fan-out) and returns the CPU it took. */
 async function drainCost(pid, log) {
   const before = processCpuMs(pid);
@@ -79,6 +103,7 @@ export async function openLoopPhase({ pid, rate, durationMs, next, agent, log, n
     clientCpuUsPerRequest: round((cost.clientCpuMs * 1000) / done, 0),
     otherLoad: round(cost.otherLoad, 2),
     drainSeconds: round(after.drainMs / 1000, 1),
+    tail: tailSeconds(run.ops),
     ops,
   };
   log(
@@ -87,6 +112,13 @@ export async function openLoopPhase({ pid, rate, durationMs, next, agent, log, n
       ` ${phase.cpuUsPerRequest} us CPU/req (${phase.cpuUsPerRequestWithDrain} with queue work),` +
       ` busiest thread ${Math.round(phase.busiestThread * 100)}%,` +
       ` failed ${ops.all.failed}, late ${run.late}`,
+  );
+  const { tail } = phase;
+  log(
+    `${name}: the slowest 1% (${tail.count}) were scheduled in ${tail.seconds} of ${Math.ceil(seconds)} seconds` +
+      (tail.fullest.length
+        ? `, most in ${tail.fullest.map((f) => `s${f.second}: ${f.count}`).join(", ")}`
+        : ""),
   );
   return phase;
 }
