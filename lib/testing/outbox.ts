@@ -1,5 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { expect } from "vitest";
 import type { DomainEvent } from "../events/catalog";
+import { outboxInsert } from "../events/outbox";
+import { receivedEvents } from "./events";
 
 export interface OutboxRow {
   id: string;
@@ -42,4 +45,36 @@ export async function ageOutboxRows(d1: D1Database, ids: readonly string[], byMs
   await d1.batch(
     ids.map((id) => d1.prepare("UPDATE outbox SET created_at = created_at - ? WHERE id = ?").bind(byMs, id)),
   );
+}
+
+export interface RelayCheck {
+  d1: D1Database;
+  /** The test event sink (env.EVENT_SINK) and the queue whose copies it keeps. */
+  sink: KVNamespace;
+  queue: string;
+  /** Runs the Worker's per-minute cron ("* * * * *"). */
+  runCron: () => Promise<void>;
+  /** An event of the service's kind; called twice, with "old" and "fresh". */
+  makeEvent: (tag: "old" | "fresh") => DomainEvent;
+}
+
+/**
+ * Checks a publishing Worker's relay cron: an outbox row a minute old is sent and cleared, a row
+ * stored just now is left to the request that is still sending it.
+ */
+export async function expectRelayTakesOnlyOldRows(check: RelayCheck): Promise<void> {
+  const old = check.makeEvent("old");
+  const fresh = check.makeEvent("fresh");
+  const now = Date.now();
+  await check.d1.batch([
+    outboxInsert(check.d1, [old], { now: now - 60_000 }),
+    outboxInsert(check.d1, [fresh], { now }),
+  ]);
+
+  await check.runCron();
+
+  const left = new Set((await outboxRows(check.d1)).map((row) => row.id));
+  expect(left.has(old.id)).toBe(false);
+  expect(left.has(fresh.id)).toBe(true);
+  expect(await receivedEvents(check.sink, check.queue, (event) => event.id === old.id)).toEqual([old]);
 }

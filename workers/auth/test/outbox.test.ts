@@ -1,12 +1,16 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { outboxInsert } from "../../../lib/events/outbox";
 import { domainEvent } from "../../../lib/events/publish";
 import { registerAccount, type TestAccount } from "../../../lib/testing/accounts";
 import { receivedEvents } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
-import { ageOutboxRows, outboxRows, throughApp } from "../../../lib/testing/outbox";
+import {
+  ageOutboxRows,
+  expectRelayTakesOnlyOldRows,
+  outboxRows,
+  throughApp,
+} from "../../../lib/testing/outbox";
 import { eventually, failingQueue } from "../../../lib/testing/queues";
 import { createAuthApp } from "../src/app";
 import authWorker from "../src/index";
@@ -98,27 +102,17 @@ describe("account.password_changed through the outbox", () => {
 
   it("the relay takes rows older than 30 seconds and leaves younger ones to their request", async () => {
     const account = await registerAccount(worker.default);
-    const notice = () =>
-      domainEvent(
-        "account.password_changed",
-        { userId: account.user.id },
-        { actorId: account.user.id, traceparent: TRACEPARENT },
-      );
-    const old = notice();
-    const fresh = notice();
-    const now = Date.now();
-    await env.DB.batch([
-      outboxInsert(env.DB, [old], { now: now - 60_000 }),
-      outboxInsert(env.DB, [fresh], { now }),
-    ]);
-
-    await authWorker.scheduled(createScheduledController({ cron: "* * * * *" }), env);
-
-    const left = new Set((await outboxRows(env.DB)).map((row) => row.id));
-    expect(left.has(old.id)).toBe(false);
-    expect(left.has(fresh.id)).toBe(true);
-    expect(await receivedEvents(env.EVENT_SINK, NOTIFICATIONS, (event) => event.id === old.id)).toEqual([
-      old,
-    ]);
+    await expectRelayTakesOnlyOldRows({
+      d1: env.DB,
+      sink: env.EVENT_SINK,
+      queue: NOTIFICATIONS,
+      runCron: () => authWorker.scheduled(createScheduledController({ cron: "* * * * *" }), env),
+      makeEvent: () =>
+        domainEvent(
+          "account.password_changed",
+          { userId: account.user.id },
+          { actorId: account.user.id, traceparent: TRACEPARENT },
+        ),
+    });
   });
 });

@@ -1,12 +1,16 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { outboxInsert } from "../../../lib/events/outbox";
 import { domainEvent } from "../../../lib/events/publish";
 import type { TestAccount } from "../../../lib/testing/accounts";
 import { receivedEvents } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
-import { ageOutboxRows, outboxRows, throughApp } from "../../../lib/testing/outbox";
+import {
+  ageOutboxRows,
+  expectRelayTakesOnlyOldRows,
+  outboxRows,
+  throughApp,
+} from "../../../lib/testing/outbox";
 import { eventually, failingQueue } from "../../../lib/testing/queues";
 import { createCallsApp } from "../src/app";
 import callsWorker from "../src/index";
@@ -100,27 +104,17 @@ describe("call.invited through the outbox", () => {
 
   it("the relay takes rows older than 30 seconds and leaves younger ones to their request", async () => {
     const host = await newAccount();
-    const invitation = (inviteeId: string) =>
-      domainEvent(
-        "call.invited",
-        { callId: "cal_relay", inviteeId, title: null, inviteCode: "ABCDEFGHJK" },
-        { actorId: host.user.id, traceparent: TRACEPARENT },
-      );
-    const old = invitation("usr_old");
-    const fresh = invitation("usr_fresh");
-    const now = Date.now();
-    await env.DB.batch([
-      outboxInsert(env.DB, [old], { now: now - 60_000 }),
-      outboxInsert(env.DB, [fresh], { now }),
-    ]);
-
-    await callsWorker.scheduled(createScheduledController({ cron: "* * * * *" }), env);
-
-    const left = new Set((await outboxRows(env.DB)).map((row) => row.id));
-    expect(left.has(old.id)).toBe(false);
-    expect(left.has(fresh.id)).toBe(true);
-    expect(await receivedEvents(env.EVENT_SINK, NOTIFICATIONS, (event) => event.id === old.id)).toEqual([
-      old,
-    ]);
+    await expectRelayTakesOnlyOldRows({
+      d1: env.DB,
+      sink: env.EVENT_SINK,
+      queue: NOTIFICATIONS,
+      runCron: () => callsWorker.scheduled(createScheduledController({ cron: "* * * * *" }), env),
+      makeEvent: (tag) =>
+        domainEvent(
+          "call.invited",
+          { callId: "cal_relay", inviteeId: `usr_${tag}`, title: null, inviteCode: "ABCDEFGHJK" },
+          { actorId: host.user.id, traceparent: TRACEPARENT },
+        ),
+    });
   });
 });

@@ -1,12 +1,12 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { outboxInsert, relayOutbox } from "../../../lib/events/outbox";
+import { relayOutbox } from "../../../lib/events/outbox";
 import { domainEvent } from "../../../lib/events/publish";
 import type { TestAccount } from "../../../lib/testing/accounts";
 import { receivedEvents } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
-import { outboxRows, throughApp } from "../../../lib/testing/outbox";
+import { expectRelayTakesOnlyOldRows, outboxRows, throughApp } from "../../../lib/testing/outbox";
 import { failingQueue } from "../../../lib/testing/queues";
 import { createUsersApp } from "../src/app";
 import { eventQueues } from "../src/deps";
@@ -77,25 +77,17 @@ describe("follows and their events", () => {
 describe("the outbox relay's cron trigger", () => {
   it("relays rows older than 30 seconds and leaves younger ones", async () => {
     const ada = await newAccount();
-    const now = Date.now();
-    const event = (followeeId: string) =>
-      domainEvent(
-        "user.followed",
-        { followerId: ada.user.id, followeeId },
-        { actorId: ada.user.id, traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
-      );
-    const old = event("usr_old");
-    const fresh = event("usr_fresh");
-    await env.DB.batch([
-      outboxInsert(env.DB, [old], { now: now - 60_000 }),
-      outboxInsert(env.DB, [fresh], { now }),
-    ]);
-
-    await usersWorker.scheduled(createScheduledController({ cron: "* * * * *" }), env);
-
-    const left = new Set((await outboxRows(env.DB)).map((row) => row.id));
-    expect(left.has(old.id)).toBe(false);
-    expect(left.has(fresh.id)).toBe(true);
-    expect(await receivedEvents(env.EVENT_SINK, FEED, (e) => e.id === old.id)).toEqual([old]);
+    await expectRelayTakesOnlyOldRows({
+      d1: env.DB,
+      sink: env.EVENT_SINK,
+      queue: FEED,
+      runCron: () => usersWorker.scheduled(createScheduledController({ cron: "* * * * *" }), env),
+      makeEvent: (tag) =>
+        domainEvent(
+          "user.followed",
+          { followerId: ada.user.id, followeeId: `usr_${tag}` },
+          { actorId: ada.user.id, traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
+        ),
+    });
   });
 });
