@@ -1,5 +1,8 @@
 import type { DomainEvent } from "../events/catalog";
 
+/** A W3C traceparent for events and requests made by tests. */
+export const TEST_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
 /**
  * Waits until the test event sink has received events from `queue` that `match` accepts, and
  * returns them (polling KV: the sink stores each message it consumes).

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { domainEvent } from "../../../lib/events/publish";
 import { registerAccount, type TestAccount } from "../../../lib/testing/accounts";
-import { receivedEvents } from "../../../lib/testing/events";
+import { receivedEvents, TEST_TRACEPARENT } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
 import {
   ageOutboxRows,
@@ -18,7 +18,6 @@ import { worker } from "./worker";
 
 const NOTIFICATIONS = "plaza-notification-events";
 const NEW_PASSWORD = "an entirely new passphrase";
-const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 const app = createAuthApp();
 
 /** A request through the app with some bindings replaced, waiting for what it left running. */
@@ -111,7 +110,7 @@ describe("account.password_changed through the outbox", () => {
         domainEvent(
           "account.password_changed",
           { userId: account.user.id },
-          { actorId: account.user.id, traceparent: TRACEPARENT },
+          { actorId: account.user.id, traceparent: TEST_TRACEPARENT },
         ),
     });
   });

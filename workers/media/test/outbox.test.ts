@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../../lib/events/catalog";
 import { outboxInsert } from "../../../lib/events/outbox";
 import { domainEvent } from "../../../lib/events/publish";
-import { receivedEvents } from "../../../lib/testing/events";
+import { receivedEvents, TEST_TRACEPARENT } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
 import { ageOutboxRows, outboxRows, throughApp } from "../../../lib/testing/outbox";
 import { eventually, failingQueue } from "../../../lib/testing/queues";
@@ -73,7 +73,7 @@ describe("media.deleted through the outbox", () => {
     const fresh: DomainEvent = domainEvent(
       "media.deleted",
       { mediaId: "med_fresh", ownerId: me.user.id },
-      { actorId: me.user.id, traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
+      { actorId: me.user.id, traceparent: TEST_TRACEPARENT },
     );
     await outboxInsert(env.DB, [fresh]).run();
 

@@ -2,11 +2,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { domainEvent } from "../../../lib/events/publish";
 import { expectDeadLettered } from "../../../lib/testing/dead-letters";
+import { TEST_TRACEPARENT } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
 import { eventually } from "../../../lib/testing/queues";
 import { call, deliver, newAccount, newPost, type PostBody, uploadImage } from "./worker";
-
-const TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
 async function mediaIdsOf(postId: string): Promise<string[]> {
   const response = await call(request("GET", `/v1/posts/${postId}`));
@@ -15,7 +14,7 @@ async function mediaIdsOf(postId: string): Promise<string[]> {
 }
 
 const mediaDeleted = (mediaId: string, ownerId: string) =>
-  domainEvent("media.deleted", { mediaId, ownerId }, { actorId: ownerId, traceparent: TRACE });
+  domainEvent("media.deleted", { mediaId, ownerId }, { actorId: ownerId, traceparent: TEST_TRACEPARENT });
 
 describe("media.deleted (plaza-posts-events)", () => {
   it("when the owner deletes a media, then the posts that showed it drop it and keep the others in order", async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { DomainEvent } from "../../../lib/events/catalog";
 import { outboxInsert, relayOutbox } from "../../../lib/events/outbox";
 import { domainEvent } from "../../../lib/events/publish";
-import { receivedEvents } from "../../../lib/testing/events";
+import { receivedEvents, TEST_TRACEPARENT } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
 import { outboxRows, throughApp } from "../../../lib/testing/outbox";
 import { failingQueue } from "../../../lib/testing/queues";
@@ -18,7 +18,7 @@ import { call, newAccount, newPost } from "./worker";
 const FEED = "plaza-feed-events";
 const app = createPostsApp();
 const db = postsDb(env.DB);
-const TRACE = { traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" };
+const TRACE = { traceparent: TEST_TRACEPARENT };
 
 /** A request through the app with some bindings replaced, waiting for what it left running. */
 const through = (req: Request, bindings: Partial<PostsEnv> = {}) => throughApp(app, env, req, bindings);

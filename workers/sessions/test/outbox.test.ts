@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { domainEvent } from "../../../lib/events/publish";
 import type { TestAccount } from "../../../lib/testing/accounts";
-import { receivedEvents } from "../../../lib/testing/events";
+import { receivedEvents, TEST_TRACEPARENT } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
 import {
   ageOutboxRows,
@@ -17,7 +17,6 @@ import sessionsWorker from "../src/index";
 import { call, createSession, newAccount } from "./worker";
 
 const NOTIFICATIONS = "plaza-notification-events";
-const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 const app = createSessionsApp();
 
 /** A request through the app with some bindings replaced, waiting for what it left running. */
@@ -114,7 +113,7 @@ describe("session.invited through the outbox", () => {
         domainEvent(
           "session.invited",
           { sessionId: "wss_relay", inviteeId: `usr_${tag}`, title: "Film night", inviteCode: "ABCDEFGHJK" },
-          { actorId: host.user.id, traceparent: TRACEPARENT },
+          { actorId: host.user.id, traceparent: TEST_TRACEPARENT },
         ),
     });
   });

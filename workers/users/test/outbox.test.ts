@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { relayOutbox } from "../../../lib/events/outbox";
 import { domainEvent } from "../../../lib/events/publish";
 import type { TestAccount } from "../../../lib/testing/accounts";
-import { receivedEvents } from "../../../lib/testing/events";
+import { receivedEvents, TEST_TRACEPARENT } from "../../../lib/testing/events";
 import { request } from "../../../lib/testing/http";
 import { expectRelayTakesOnlyOldRows, outboxRows, throughApp } from "../../../lib/testing/outbox";
 import { failingQueue } from "../../../lib/testing/queues";
@@ -86,7 +86,7 @@ describe("the outbox relay's cron trigger", () => {
         domainEvent(
           "user.followed",
           { followerId: ada.user.id, followeeId: `usr_${tag}` },
-          { actorId: ada.user.id, traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
+          { actorId: ada.user.id, traceparent: TEST_TRACEPARENT },
         ),
     });
   });
