@@ -158,8 +158,14 @@ export async function commitWithEvents(
 export interface RelayOptions {
   /** Only rows at least this old: younger ones are still being sent by their request. */
   olderThanMs: number;
-  /** At most this many rows per run, oldest first. */
+  /** Rows read per page, oldest first. */
   limit: number;
+  /**
+   * At most this many pages per run (default 1): the run reads the next page only when the last
+   * one was full and all of it was sent, so a backlog left by a queue outage drains in a few runs
+   * instead of `limit` rows a minute.
+   */
+  pages?: number;
   now?: number;
 }
 
@@ -171,7 +177,7 @@ export interface RelayResult {
 }
 
 /** The grace and bound the publishing Workers' cron triggers use. */
-export const RELAY_DEFAULTS = { olderThanMs: 30_000, limit: 500 } as const;
+export const RELAY_DEFAULTS = { olderThanMs: 30_000, limit: 500, pages: 20 } as const;
 
 /**
  * Re-sends what requests left in the outbox (a failed send, an isolate that died before it sent)
@@ -181,13 +187,30 @@ export const RELAY_DEFAULTS = { olderThanMs: 30_000, limit: 500 } as const;
 export async function relayOutbox(
   d1: D1Database,
   queues: readonly Queue[],
-  { olderThanMs, limit, now = Date.now() }: RelayOptions,
+  { olderThanMs, limit, pages = 1, now = Date.now() }: RelayOptions,
 ): Promise<RelayResult> {
+  const result: RelayResult = { sent: 0, failed: 0 };
+  for (let page = 0; page < pages; page++) {
+    const { sent, failed, full } = await relayPage(d1, queues, now - olderThanMs, limit);
+    result.sent += sent;
+    result.failed += failed;
+    if (!full || failed > 0) break;
+  }
+  return result;
+}
+
+/** One page of the relay: the oldest `limit` rows stored at or before `cutoff`, sent and cleared. */
+async function relayPage(
+  d1: D1Database,
+  queues: readonly Queue[],
+  cutoff: number,
+  limit: number,
+): Promise<RelayResult & { full: boolean }> {
   const { results } = await d1
     .prepare("SELECT id, event FROM outbox WHERE created_at <= ?1 ORDER BY created_at, id LIMIT ?2")
-    .bind(now - olderThanMs, limit)
+    .bind(cutoff, limit)
     .all<{ id: string; event: string }>();
-  const result: RelayResult = { sent: 0, failed: 0 };
+  const result = { sent: 0, failed: 0, full: results.length === limit };
   for (let i = 0; i < results.length; i += RELAY_CHUNK) {
     const rows = results.slice(i, i + RELAY_CHUNK);
     const ids = rows.map((row) => row.id);

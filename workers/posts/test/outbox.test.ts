@@ -241,6 +241,46 @@ describe("the outbox relay", () => {
     expect(sent.map((e) => e.id).sort()).toEqual([...sentIds].sort());
   });
 
+  it("reads page after page while each is full, up to `pages`: a backlog drains in one run", async () => {
+    await drainOutbox();
+    const events = await storedAt([2000, 2001, 2002, 2003, 2004]);
+    const id = (time: number) => events.get(time)?.id ?? "";
+    const options = { olderThanMs: 0, limit: 2, now: 2004 };
+
+    const bounded = await relayOutbox(env.DB, eventQueues(env), { ...options, pages: 2 });
+    const afterBounded = await idsLeft();
+    const rest = await relayOutbox(env.DB, eventQueues(env), { ...options, pages: 5 });
+
+    expect(bounded).toEqual({ sent: 4, failed: 0 });
+    expect([2000, 2001, 2002, 2003, 2004].map((t) => afterBounded.has(id(t)))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
+    // One row left: a page that is not full ends the run (no third read).
+    expect(rest).toEqual({ sent: 1, failed: 0 });
+    expect((await idsLeft()).has(id(2004))).toBe(false);
+  });
+
+  it("stops paging at the first failed send, and counts only that page's rows as failed", async () => {
+    await drainOutbox();
+    const events = await storedAt([3000, 3001, 3002]);
+
+    const result = await relayOutbox(env.DB, [failingQueue()], {
+      olderThanMs: 0,
+      limit: 2,
+      pages: 10,
+      now: 3002,
+    });
+
+    expect(result).toEqual({ sent: 0, failed: 2 });
+    const left = await idsLeft();
+    expect([...events.values()].every((event) => left.has(event.id))).toBe(true);
+    await drainOutbox();
+  });
+
   it("when the queues fail, then the relay keeps the rows and says how many it could not send", async () => {
     const events = await storedAt([500, 501]);
 
