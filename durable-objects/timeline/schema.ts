@@ -17,4 +17,11 @@ export const MIGRATIONS = [
      id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, post_ids TEXT NOT NULL, tail_at INTEGER, tail_id TEXT
    );
    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // The entry count, kept by triggers: a woken object knows it without counting the entries.
+  `CREATE TABLE counters (key TEXT PRIMARY KEY, n INTEGER NOT NULL);
+   INSERT INTO counters (key, n) SELECT 'entries', count(*) FROM entries;
+   CREATE TRIGGER entries_added AFTER INSERT ON entries
+     BEGIN UPDATE counters SET n = n + 1 WHERE key = 'entries'; END;
+   CREATE TRIGGER entries_removed AFTER DELETE ON entries
+     BEGIN UPDATE counters SET n = n - 1 WHERE key = 'entries'; END;`,
 ];

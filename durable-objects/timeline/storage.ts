@@ -34,15 +34,22 @@ export function decayedAffinity(score: number, updatedAt: number, now: number): 
   return score * 0.5 ** (elapsed / TIMELINE_LIMITS.affinityHalfLifeMs);
 }
 
+interface FollowState {
+  following: boolean;
+  changedAt: number;
+}
+
 /**
- * The timeline's SQL. Three answers every fan-out or read needs are kept in memory for the life of
- * the object (loaded on first use after a wake, then kept up to date by the writes below, the only
- * ones): the entry count (so an insert does not count the table to know whether to trim), the
- * follow states (one lookup per fanned-out entry) and the followed big authors (one per read).
+ * The timeline's SQL. Most calls reach a freshly woken object (workerd and Cloudflare put an idle
+ * object to sleep after about 10 s, and a fan-out touches each follower's once), so every query
+ * here reads only the rows it needs: the entry count is kept by triggers in `counters`, a follow
+ * state is looked up by its key. What was read is remembered for the life of the object and kept up
+ * to date by the writes below (the only ones): the entry count, the follow states asked for, and
+ * the followed big authors (one question per read).
  */
 export class TimelineStorage {
   #entryCount: number | null = null;
-  #followees: Map<string, { following: boolean; changedAt: number }> | null = null;
+  readonly #followees = new Map<string, FollowState | null>();
   #bigAuthors: string[] | null = null;
 
   constructor(private readonly sql: SqlStorage) {
@@ -65,14 +72,17 @@ export class TimelineStorage {
         .toArray().length;
     }
     if (added > 0) {
-      this.#entryCount = this.entryCount() + added;
-      if (this.#entryCount > TIMELINE_LIMITS.maxEntries) this.trimEntries();
+      if (this.#entryCount !== null) this.#entryCount += added;
+      if (this.entryCount() > TIMELINE_LIMITS.maxEntries) this.trimEntries();
     }
     return added;
   }
 
+  /** How many entries there are: remembered, or read from the triggers' counter (never counted). */
   private entryCount(): number {
-    this.#entryCount ??= Number(this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM entries").one().n);
+    this.#entryCount ??= Number(
+      this.sql.exec<{ n: number }>("SELECT n FROM counters WHERE key = 'entries'").one().n,
+    );
     return this.#entryCount;
   }
 
@@ -86,7 +96,7 @@ export class TimelineStorage {
         TIMELINE_LIMITS.maxEntries,
       )
       .toArray().length;
-    this.#entryCount = this.entryCount() - removed;
+    if (this.#entryCount !== null) this.#entryCount -= removed;
   }
 
   removeEntries(postIds: string[]): void {
@@ -122,17 +132,16 @@ export class TimelineStorage {
   }
 
   /** The follow state of an author as last changed: null when no follow event was seen yet. */
-  followee(authorId: string): { following: boolean; changedAt: number } | null {
-    if (this.#followees === null) {
-      this.#followees = new Map();
-      for (const row of this.sql.exec<Row>("SELECT author_id, following, changed_at FROM followees")) {
-        this.#followees.set(String(row.author_id), {
-          following: row.following === 1,
-          changedAt: Number(row.changed_at),
-        });
-      }
+  followee(authorId: string): FollowState | null {
+    let state = this.#followees.get(authorId);
+    if (state === undefined) {
+      const row = this.sql
+        .exec<Row>("SELECT following, changed_at FROM followees WHERE author_id = ?", authorId)
+        .toArray()[0];
+      state = row ? { following: row.following === 1, changedAt: Number(row.changed_at) } : null;
+      this.#followees.set(authorId, state);
     }
-    return this.#followees.get(authorId) ?? null;
+    return state;
   }
 
   setFollowing(authorId: string, following: boolean, at: number): void {
@@ -142,7 +151,7 @@ export class TimelineStorage {
       following ? 1 : 0,
       at,
     );
-    this.#followees?.set(authorId, { following, changedAt: at });
+    this.#followees.set(authorId, { following, changedAt: at });
     this.#bigAuthors = null;
   }
 
@@ -161,8 +170,9 @@ export class TimelineStorage {
   followedBigAuthors(): string[] {
     this.#bigAuthors ??= this.sql
       .exec<Row>(
-        `SELECT f.author_id FROM followees f JOIN big_authors b ON b.author_id = f.author_id
-         WHERE f.following = 1 ORDER BY f.author_id`,
+        // From the big authors (usually none) to their follow states, not the other way round.
+        `SELECT b.author_id FROM big_authors b CROSS JOIN followees f ON f.author_id = b.author_id
+         WHERE f.following = 1 ORDER BY b.author_id`,
       )
       .toArray()
       .map((row) => String(row.author_id));

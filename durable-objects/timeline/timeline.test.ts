@@ -2,8 +2,10 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ulid } from "../../lib/ids";
+import { migrateSqlStorage } from "../../lib/sql-migrations";
 import { unique } from "../../lib/testing/http";
 import type { TimelineEntry } from "./rpc";
+import { MIGRATIONS } from "./schema";
 import { decayedAffinity, TIMELINE_LIMITS, TimelineStorage } from "./storage";
 
 /** A Timeline of its own for each test. */
@@ -111,6 +113,74 @@ describe("Timeline", () => {
     const { entries } = await stub.readState({ limit: count, before: null });
     expect(entries).toHaveLength(TIMELINE_LIMITS.maxEntries);
     expect(entries.at(-1)?.postId).toBe(posts[5]?.postId);
+  });
+
+  it("after a wake, knows its entry count without counting and trims at the limit", async () => {
+    await runInDurableObject(freshTimeline(), (_instance, state) => {
+      const sql = state.storage.sql;
+      const stored = () => ({
+        counter: Number(sql.exec("SELECT n FROM counters WHERE key = 'entries'").one().n),
+        rows: Number(sql.exec("SELECT count(*) AS n FROM entries").one().n),
+      });
+      const posts = Array.from({ length: TIMELINE_LIMITS.maxEntries }, (_, i) =>
+        entry(`usr_${i % 3}`, 1000 + i),
+      );
+      const first = new TimelineStorage(sql);
+      first.addEntries(posts);
+      first.addEntries(posts.slice(0, 10)); // already there: nothing counted twice
+      first.removeEntries([posts[0]?.postId ?? "", "pst_unknown"]);
+      first.removeEntriesBy("usr_1");
+      const left =
+        TIMELINE_LIMITS.maxEntries - 1 - posts.filter((p, i) => i > 0 && p.authorId === "usr_1").length;
+      expect(stored()).toEqual({ counter: left, rows: left });
+
+      // A new wake: nothing in memory. Filling it past the limit trims to the limit.
+      const woken = new TimelineStorage(sql);
+      const more = Array.from({ length: TIMELINE_LIMITS.maxEntries - left + 3 }, (_, i) =>
+        entry("usr_9", 5000 + i),
+      );
+      expect(woken.addEntries(more)).toBe(more.length);
+      expect(stored()).toEqual({ counter: TIMELINE_LIMITS.maxEntries, rows: TIMELINE_LIMITS.maxEntries });
+      expect(woken.entries(1, null)[0]?.postId).toBe(more.at(-1)?.postId);
+      woken.addEntries([entry("usr_9", 9000)]);
+      expect(stored()).toEqual({ counter: TIMELINE_LIMITS.maxEntries, rows: TIMELINE_LIMITS.maxEntries });
+    });
+  });
+
+  it("gives a timeline stored before the counter existed its count when it wakes", async () => {
+    await runInDurableObject(freshTimeline(), (_instance, state) => {
+      const sql = state.storage.sql;
+      migrateSqlStorage(sql, MIGRATIONS.slice(0, 1));
+      for (const post of [entry("usr_a", 1), entry("usr_a", 2), entry("usr_b", 3)]) {
+        sql.exec(
+          "INSERT INTO entries (post_id, author_id, shared_post_id, created_at) VALUES (?, ?, ?, ?)",
+          post.postId,
+          post.authorId,
+          post.sharedPostId,
+          post.createdAt,
+        );
+      }
+
+      const store = new TimelineStorage(sql);
+      store.addEntries([entry("usr_c", 4)]);
+
+      expect(Number(sql.exec("SELECT n FROM counters WHERE key = 'entries'").one().n)).toBe(4);
+    });
+  });
+
+  it("after a wake, reads the follow states it is asked about from storage", async () => {
+    await runInDurableObject(freshTimeline(), (_instance, state) => {
+      const before = new TimelineStorage(state.storage.sql);
+      before.setFollowing("usr_gone", false, 5);
+      before.setFollowing("usr_kept", true, 6);
+
+      const woken = new TimelineStorage(state.storage.sql);
+      expect(woken.followee("usr_gone")).toEqual({ following: false, changedAt: 5 });
+      expect(woken.followee("usr_kept")).toEqual({ following: true, changedAt: 6 });
+      expect(woken.followee("usr_never")).toBeNull();
+      woken.setFollowing("usr_never", true, 7);
+      expect(woken.followee("usr_never")).toEqual({ following: true, changedAt: 7 });
+    });
   });
 
   it("counts an interaction once per event id", async () => {
