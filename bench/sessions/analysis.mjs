@@ -3,6 +3,7 @@ import { medians } from "../lib/interleave.mjs";
 import { formatTable, round } from "../lib/report.mjs";
 import {
   fmt,
+  intervalVerdict,
   joinLine,
   perTurnP99Ratio,
   planLine,
@@ -95,6 +96,8 @@ export function analyze(sizes, targets) {
             basis: ratios.p99Turns ? "turns" : "rounds",
             limit: GOALS.maxP99Ratio,
             pass: (ratios.p99Turns?.median ?? ratios.p99.median) <= GOALS.maxP99Ratio,
+            // Whether the turns' 95% interval of the median settles it (README, "Reading the output").
+            confidence: intervalVerdict(ratios.p99Turns, GOALS.maxP99Ratio),
           },
         }
       : null;
@@ -153,7 +156,8 @@ export function printReport(analysis, opts) {
       console.log(
         `  ${verdict(goals.throughput.pass)} throughput ${fmt(goals.throughput.measured, 2)} x bare DO ` +
           `(goal >= ${GOALS.minThroughputRatio}); ${verdict(goals.p99.pass)} p99 ${fmt(goals.p99.measured, 2)} x ` +
-          `bare DO, median of ${goals.p99.basis} (goal <= ${GOALS.maxP99Ratio})`,
+          `bare DO, median of ${goals.p99.basis} (goal <= ${GOALS.maxP99Ratio})` +
+          (goals.p99.confidence ? `; the median's 95% interval: goal ${goals.p99.confidence}` : ""),
       );
     }
   }

@@ -19,7 +19,7 @@ const RESULTS = join(import.meta.dirname, "results", "latest.json");
 function options() {
   const { values } = parseArgs({
     options: {
-      ...roomOptionSpecs({ sizes: "10,100,500", rounds: "7" }),
+      ...roomOptionSpecs({ sizes: "10,100,500", rounds: "14" }),
       "chat-limit": { type: "string", default: "1000000" },
       only: { type: "string" },
       variant: { type: "string", multiple: true, default: [] },
