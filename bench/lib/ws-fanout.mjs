@@ -190,15 +190,19 @@ export class FanoutRoom {
   }
 
   /**
-   * Sends "ping" on every socket every `intervalMs` while no run is going (servers' idle timeouts:
-   * the WatchSession and the ChatRoom close sockets silent for 60 s). Stops when the room closes.
+   * Sends "ping" on every socket every `intervalMs` (servers' idle timeouts: the WatchSession and the
+   * ChatRoom close sockets silent for 60 s), never during a run: a ping that comes due during one is
+   * sent as soon as it ends (checked every quarter interval), so back-to-back runs cannot starve
+   * the sockets. Stops when the room closes.
    */
   keepAlive(intervalMs = 20_000) {
     clearInterval(this.keepAliveTimer);
+    let lastPingAt = Date.now();
     this.keepAliveTimer = setInterval(() => {
-      if (this.run !== null) return;
+      if (this.run !== null || Date.now() - lastPingAt < intervalMs) return;
       for (const ws of this.sockets) ws.send("ping");
-    }, intervalMs);
+      lastPingAt = Date.now();
+    }, intervalMs / 4);
     this.keepAliveTimer.unref();
   }
 
