@@ -18,8 +18,9 @@ export const HandleParam = z.object({
 export const NewPost = z
   .strictObject({
     text: z.string().trim().min(1).max(5000),
+    // The media service's RPC refuses anything that is not a media id, so it is refused here first.
     mediaIds: z
-      .array(z.string().min(1).max(64))
+      .array(z.string().regex(/^med_[0-9A-HJKMNP-TV-Z]{26}$/, "a media id"))
       .max(10)
       .optional()
       .openapi({ description: "Your own uploaded media" }),

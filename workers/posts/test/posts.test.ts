@@ -76,6 +76,15 @@ describe("POST /v1/posts", () => {
     expect((await call(request("POST", "/v1/posts", { token: ada.accessToken, body }))).status).toBe(400);
   });
 
+  it("refuses a mediaIds entry that is not a media id with 400 naming it (the media RPC would throw)", async () => {
+    const ada = await newAccount();
+    const response = await call(
+      request("POST", "/v1/posts", { token: ada.accessToken, body: { text: "hi", mediaIds: ["x"] } }),
+    );
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).details?.[0]?.path).toBe("body.mediaIds.0");
+  });
+
   it("refuses anonymous callers", async () => {
     expect((await call(request("POST", "/v1/posts", { body: { text: "hi" } }))).status).toBe(401);
   });
