@@ -4,6 +4,7 @@ import { createRouter } from "../../../../lib/app";
 import { requireUser } from "../../../../lib/auth/middleware";
 import { AppError } from "../../../../lib/errors";
 import { BEARER, errorResponses, jsonResponse } from "../../../../lib/openapi";
+import { offeredTicket } from "../../../../lib/realtime/upgrade";
 import { channelOf, notificationDeps } from "../deps";
 import { Ticket } from "../schemas";
 
@@ -41,14 +42,12 @@ export const meRoutes = createRouter<NotificationsEnv>()
     }),
     // The ticket is the credential; it names the channel, which checks it and takes the socket.
     async (c) => {
-      const offered = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
-      const ticket = offered.find((p) => p.startsWith("ticket."))?.slice("ticket.".length) ?? "";
-      const owner = ticketOwner(ticket);
-      if (!owner || owner.length > 64) {
-        if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
-          throw new AppError("bad_request", "this endpoint takes a WebSocket upgrade");
-        throw new AppError("unauthorized", "offer a ticket as the subprotocol ticket.<ticket>");
-      }
+      // The same refusals as the channel's own (400 without plaza.v1), before a channel is picked.
+      const offer = offeredTicket(c.req.raw);
+      if (!offer.ok) throw new AppError(offer.code, offer.message);
+      const owner = ticketOwner(offer.ticket);
+      if (!owner || owner.length > 64)
+        throw new AppError("unauthorized", "the ticket is unknown, used or expired");
       return channelOf(notificationDeps(c.env), owner).fetch(c.req.raw);
     },
   );
