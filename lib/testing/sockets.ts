@@ -47,14 +47,19 @@ export class TestSocket {
       return Promise.resolve(this.frames[index] as T);
     }
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${type} frame within ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.push({
+      const waiter = {
         match,
-        resolve: (frame) => {
+        resolve: (frame: Frame) => {
           clearTimeout(timer);
           resolve(frame as T);
         },
-      });
+      };
+      // A waiter that timed out must not stay registered: it would swallow the next matching frame.
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`no ${type} frame within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 
