@@ -7,8 +7,14 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { ClientFrame as CallFrame } from "../../../durable-objects/call-room/protocol";
+import { ClientFrame as ChatFrame } from "../../../durable-objects/chat-room/protocol";
+import { ClientFrame as ChannelFrame } from "../../../durable-objects/user-channel/protocol";
+import { MAX_FRAME_BYTES, ClientFrame as WatchFrame } from "../../../durable-objects/watch-session/protocol";
 import { registerAccount, type TestAccount } from "../../../lib/testing/accounts";
 import { errorOf, uniqueIp } from "../../../lib/testing/http";
+import { openSocket, type TestSocket } from "../../../lib/testing/sockets";
 import { badTokenCases, forgeToken } from "../../../lib/testing/tokens";
 import { makePng } from "../../media/test/fixtures";
 import {
@@ -18,6 +24,7 @@ import {
   type Operation,
   type Parameter,
   type Schema,
+  sampleOf,
   schemaName,
   validates,
   wellFormedUnknown,
@@ -139,7 +146,7 @@ function baselines(): Record<string, Record<string, unknown>> {
       phone: null,
     },
     PushSubscription: {
-      endpoint: "https://push.example.com/sub/1",
+      endpoint: "https://fcm.googleapis.com/fcm/send/sweep-1",
       expirationTime: null,
       keys: {
         p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
@@ -330,6 +337,40 @@ function queryCases(): Case[] {
   });
 }
 
+/**
+ * Headers a client controls, malformed, on every operation: sent with a body that is not JSON (or
+ * an id that names nothing), so nothing is written whatever the headers do.
+ */
+function headerCases(): Case[] {
+  const headers: [string, Record<string, string>][] = [
+    ["a garbage traceparent", { traceparent: "00-zzzz-not-a-trace-01" }],
+    ["a 5000-character traceparent", { traceparent: `00-${"a".repeat(5000)}-01` }],
+    ["a 1000-character Latin-1 request id", { "x-request-id": "\u00e9".repeat(1000) }],
+    ["a 200-character client address", { "cf-connecting-ip": "x".repeat(200) }],
+  ];
+  return operations().flatMap(({ path, method, operation, op }) => {
+    const json = jsonSchemaOf(operation) !== undefined;
+    const unknownIds = Object.fromEntries(
+      pathParams(operation).map((p) => [p.name, encodeURIComponent(wellFormedUnknown(p) ?? "0")]),
+    );
+    const target = method === "GET" || json ? fill(path) : fill(path, unknownIds);
+    return headers.map(([name, extra]) => ({
+      op,
+      name,
+      method,
+      path: target,
+      caller: "sweeper" as const,
+      // Reads, and a write with no body and no path parameters (a new ticket), are valid as sent.
+      expect:
+        method !== "GET" && (json || pathParams(operation).length > 0)
+          ? ("refused" as const)
+          : ("allowed" as const),
+      headers: json ? { ...extra, "content-type": "application/json" } : extra,
+      ...(json && { body: "this is not JSON" }),
+    }));
+  });
+}
+
 async function tokenCases(): Promise<Case[]> {
   const perRoute = operations().flatMap(({ path, method, operation, op }) => {
     const kind = security(operation);
@@ -514,7 +555,7 @@ const keyOf = (c: Case) =>
 
 function headersFor(c: Case, sweeper: () => TestAccount): Headers {
   const headers = new Headers(c.headers);
-  headers.set("cf-connecting-ip", uniqueIp());
+  if (!headers.has("cf-connecting-ip")) headers.set("cf-connecting-ip", uniqueIp());
   if (c.caller === "owner") headers.set("authorization", `Bearer ${owner.accessToken}`);
   else if (c.caller === "sweeper") headers.set("authorization", `Bearer ${sweeper().accessToken}`);
   else if (typeof c.caller === "object") headers.set("authorization", c.caller.authorization);
@@ -569,6 +610,90 @@ async function sweep(cases: Case[]): Promise<string[]> {
     );
     problems.push(...answers.filter((problem): problem is string => problem !== null));
   }
+  return problems;
+}
+
+const ROOMS = {
+  "watch session": WatchFrame,
+  "chat room": ChatFrame,
+  "call room": CallFrame,
+  "user channel": ChannelFrame,
+} satisfies Record<string, z.ZodType>;
+
+/** A fresh room of the owner's (the frames may change it) and a socket in it. */
+async function joinRoom(room: keyof typeof ROOMS): Promise<TestSocket> {
+  const [path, ticketed] = await (async (): Promise<[string, Record<string, unknown>]> => {
+    if (room === "watch session") {
+      const { id } = await asOwner("POST", "/v1/sessions", {
+        title: "Frames",
+        mediaUrl: "https://media.example.com/f.mp4",
+      });
+      return [`/v1/sessions/${id}`, await asOwner("POST", `/v1/sessions/${id}/tickets`, {})];
+    }
+    if (room === "chat room") {
+      const { id } = await asOwner("POST", "/v1/conversations", {
+        memberHandles: [bystander.handle],
+      });
+      return [`/v1/conversations/${id}`, await asOwner("POST", `/v1/conversations/${id}/tickets`)];
+    }
+    if (room === "call room") {
+      const { id } = await asOwner("POST", "/v1/calls", { title: "Frames" });
+      return [`/v1/calls/${id}`, await asOwner("POST", `/v1/calls/${id}/tickets`, {})];
+    }
+    return ["/v1/me", await asOwner("POST", "/v1/me/tickets")];
+  })();
+  const { response, socket } = await openSocket(worker, `${path}/ws`, String(ticketed.ticket));
+  if (!socket) throw new Error(`${room}: no socket (${response.status} ${await response.text()})`);
+  return socket;
+}
+
+/** Malformed frames for one room's ClientFrame union: whole-frame garbage and each branch mutated. */
+function frameCases(union: z.ZodType): { name: string; text: string; valid: boolean }[] {
+  const schema = z.toJSONSchema(union, { io: "input", unrepresentable: "any" }) as Schema;
+  const noDoc: OpenApiDoc = { paths: {}, components: { schemas: {} } };
+  const branches = ((schema.oneOf ?? schema.anyOf) as Schema[] | undefined) ?? [];
+  const mutated = branches.flatMap((branch) => {
+    const sample = sampleOf(noDoc, branch) as Record<string, unknown>;
+    return bodyCases(noDoc, branch, sample, schema).map((c) => ({
+      ...c,
+      name: `${String(sample.type)}: ${c.name}`,
+    }));
+  });
+  const extra = [
+    ["an unknown type", '{"type":"no-such-frame"}'],
+    ["a numeric type", '{"type":42}'],
+  ].map(([name = "", text = ""]) => ({ name, text, valid: false }));
+  const seen = new Set<string>();
+  return [...extra, ...mutated].filter(
+    ({ text }) =>
+      new TextEncoder().encode(text).byteLength <= MAX_FRAME_BYTES && !seen.has(text) && seen.add(text),
+  );
+}
+
+/** Sends each frame, waiting for its error frame; returns what is wrong (internal errors, silence). */
+async function sweepFrames(
+  room: string,
+  socket: TestSocket,
+  frames: ReturnType<typeof frameCases>,
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const frame of frames) {
+    if (socket.closed) {
+      problems.push(`${room}: closed (${socket.closed.code}) before "${frame.name}"`);
+      break;
+    }
+    socket.send(frame.text);
+    const reply = await socket.next("error", frame.valid ? 100 : 1000).catch(() => null);
+    if (reply?.code === "internal") problems.push(`${room} with ${frame.name}: an internal error frame`);
+    if (!reply && !frame.valid) problems.push(`${room} with ${frame.name}: no error frame`);
+  }
+  socket.ws.send(new Uint8Array([1, 2, 3]));
+  if ((await socket.next("error", 1000).catch(() => null))?.code !== "bad_frame")
+    problems.push(`${room} with a binary frame: no bad_frame error`);
+  socket.send(`{"type":"${"x".repeat(MAX_FRAME_BYTES)}"}`);
+  const closed = await socket.whenClosed(2000).catch(() => null);
+  if (closed?.code !== 1009)
+    problems.push(`${room} with a frame over 16 KiB: closed with ${closed?.code}, not 1009`);
   return problems;
 }
 
@@ -697,6 +822,10 @@ describe("bad input through the gateway: never a 5xx, always the error body, not
     expect(await sweep(await prepare(queryCases()))).toEqual([]);
   }, 120_000);
 
+  it("headers: garbage trace context, request ids and client addresses on every operation", async () => {
+    expect(await sweep(await prepare(headerCases()))).toEqual([]);
+  }, 120_000);
+
   it("tokens: none and garbage on every route that needs a user, every kind of bad token on two", async () => {
     expect(await sweep(await prepare(await tokenCases()))).toEqual([]);
   }, 120_000);
@@ -707,6 +836,19 @@ describe("bad input through the gateway: never a 5xx, always the error body, not
 
   it("WebSocket upgrades without the subprotocol, without a ticket, with garbage tickets", async () => {
     expect(await sweep(await prepare(upgradeCases()))).toEqual([]);
+  }, 120_000);
+
+  it("WebSocket frames: garbage and each frame type mutated get error frames, never an internal one", async () => {
+    const problems: string[] = [];
+    for (const [room, union] of Object.entries(ROOMS)) {
+      const socket = await joinRoom(room as keyof typeof ROOMS);
+      try {
+        problems.push(...(await sweepFrames(room, socket, frameCases(union))));
+      } finally {
+        socket.close();
+      }
+    }
+    expect(problems).toEqual([]);
   }, 120_000);
 
   it("after the sweep, everything the owner had is there and unchanged", async () => {

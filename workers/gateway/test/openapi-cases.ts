@@ -83,6 +83,7 @@ export function validates(doc: OpenApiDoc, raw: Schema, value: unknown): boolean
   const allOf = list("allOf");
   if (allOf && !allOf.every((branch) => validates(doc, branch, value))) return false;
   if (Array.isArray(schema.enum) && !schema.enum.includes(value)) return false;
+  if ("const" in schema && schema.const !== value) return false;
   if (schema.type !== undefined && ![schema.type].flat().some((type) => hasType(type, value))) return false;
   const num = (key: string) => (typeof schema[key] === "number" ? (schema[key] as number) : undefined);
   if (typeof value === "string") {
@@ -102,7 +103,8 @@ export function validates(doc: OpenApiDoc, raw: Schema, value: unknown): boolean
     const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
     if (!required.every((key) => key in value)) return false;
     for (const [key, field] of Object.entries(value)) {
-      const known = properties[key];
+      // Own properties only: a "__proto__" key must not find Object.prototype.
+      const known = Object.hasOwn(properties, key) ? properties[key] : undefined;
       if (known) {
         if (!validates(doc, known, field)) return false;
       } else if (schema.additionalProperties === false) {
@@ -215,7 +217,7 @@ function mutationsOf(
       out.push({ name: `${label([...at, key])} missing`, value: withField(root, [...at, key], REMOVE) });
     }
     for (const [key, value] of Object.entries(baseline)) {
-      const field = properties[key];
+      const field = Object.hasOwn(properties, key) ? properties[key] : undefined;
       if (!field) continue;
       for (const [name, wrong] of fieldMutations(doc, field, value)) {
         out.push({ name: `${label([...at, key])}: ${name}`, value: withField(root, [...at, key], wrong) });
@@ -234,11 +236,19 @@ function mutationsOf(
 
 const toText = (value: unknown) => JSON.stringify(value).replaceAll(`"${INFINITY_MARK}"`, "1e400");
 
-/** The malformed JSON bodies for an operation whose body schema is `schema`, from a valid `baseline`. */
-export function bodyCases(doc: OpenApiDoc, schema: Schema, baseline: Record<string, unknown>): BodyCase[] {
+/**
+ * The malformed JSON bodies for an operation whose body schema is `schema`, from a valid `baseline`;
+ * `oracle` (the schema by default) says which of them are valid.
+ */
+export function bodyCases(
+  doc: OpenApiDoc,
+  schema: Schema,
+  baseline: Record<string, unknown>,
+  oracle: Schema = schema,
+): BodyCase[] {
   const check = (text: string) => {
     try {
-      return validates(doc, schema, JSON.parse(text));
+      return validates(doc, oracle, JSON.parse(text));
     } catch {
       return false;
     }
@@ -264,6 +274,38 @@ export function bodyCases(doc: OpenApiDoc, schema: Schema, baseline: Record<stri
   return [...whole, ...fields]
     .filter(([, text]) => !seen.has(text) && seen.add(text))
     .map(([name, text]) => ({ name, text, valid: check(text) }));
+}
+
+/** A value valid for `schema` (the simplest one), for schemas without a hand-written baseline. */
+export function sampleOf(doc: OpenApiDoc, raw: Schema): unknown {
+  const schema = deref(doc, raw);
+  if ("const" in schema) return schema.const;
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  const branches = (schema.anyOf ?? schema.oneOf) as Schema[] | undefined;
+  if (branches?.[0]) return sampleOf(doc, branches[0]);
+  const type = [schema.type].flat().find((t) => t !== "null");
+  const num = (key: string) => (typeof schema[key] === "number" ? (schema[key] as number) : undefined);
+  switch (type) {
+    case "string": {
+      const id = wellFormedUnknown({ name: "", in: "path", schema });
+      if (typeof schema.pattern === "string" && id && new RegExp(schema.pattern).test(id)) return id;
+      return "x".repeat(Math.max(num("minLength") ?? 1, 1));
+    }
+    case "number":
+    case "integer":
+      return Math.max(num("minimum") ?? 1, 1);
+    case "boolean":
+      return true;
+    case "array":
+      return Array.from({ length: num("minItems") ?? 0 }, () =>
+        sampleOf(doc, (schema.items ?? {}) as Schema),
+      );
+    default: {
+      const properties = (schema.properties ?? {}) as Record<string, Schema>;
+      const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+      return Object.fromEntries(required.map((key) => [key, sampleOf(doc, properties[key] ?? {})]));
+    }
+  }
 }
 
 /** A value of a path parameter that has the right form but names nothing (null: no such value). */
