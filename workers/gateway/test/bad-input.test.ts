@@ -20,6 +20,7 @@ import { makePng } from "../../media/test/fixtures";
 import {
   bodyCases,
   GARBAGE_PATH_VALUES,
+  ODD_UNICODE,
   type OpenApiDoc,
   type Operation,
   type Parameter,
@@ -585,10 +586,14 @@ async function judge(c: Case, response: Response): Promise<string | null> {
   return null;
 }
 
-/** Sends the cases (duplicates once), a few at a time; returns every problem found. */
-async function sweep(cases: Case[]): Promise<string[]> {
+/**
+ * Sends the cases, a few at a time (duplicates once); `inOrder` sends each once the last is
+ * answered, repeats included. Returns every problem found.
+ */
+async function sweep(cases: Case[], { inOrder = false } = {}): Promise<string[]> {
   const seen = new Set<string>();
-  const distinct = cases.filter((c) => !seen.has(keyOf(c)) && seen.add(keyOf(c)));
+  const distinct = inOrder ? cases : cases.filter((c) => !seen.has(keyOf(c)) && seen.add(keyOf(c)));
+  const concurrency = inOrder ? 1 : CONCURRENCY;
   let writes = 0;
   const sweeper = () => {
     const account = sweepers[Math.floor(writes / WRITES_PER_SWEEPER) % sweepers.length];
@@ -596,8 +601,8 @@ async function sweep(cases: Case[]): Promise<string[]> {
     return account;
   };
   const problems: string[] = [];
-  for (let i = 0; i < distinct.length; i += CONCURRENCY) {
-    const group = distinct.slice(i, i + CONCURRENCY);
+  for (let i = 0; i < distinct.length; i += concurrency) {
+    const group = distinct.slice(i, i + concurrency);
     const answers = await Promise.all(
       group.map(async (c) => {
         const headers = headersFor(c, sweeper);
@@ -611,6 +616,169 @@ async function sweep(cases: Case[]): Promise<string[]> {
     problems.push(...answers.filter((problem): problem is string => problem !== null));
   }
   return problems;
+}
+
+/**
+ * Input a schema cannot rule out, sent in order by one user to things of their own: themselves as
+ * the other party, repeats, unknown names, and things used after they were deleted or ended.
+ */
+async function edgeCases(): Promise<Case[]> {
+  const me = await registerAccount(worker);
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+  const mine = async (method: string, path: string, body?: unknown) =>
+    asOwner(method, path, body, me.accessToken);
+  const media = await call(
+    new Request("https://plaza.test/v1/media", {
+      method: "POST",
+      headers: { ...as(me.accessToken), "content-type": "image/png" },
+      body: png,
+    }),
+  );
+  const mediaId = ((await media.json()) as { id: string }).id;
+  const post = String((await mine("POST", "/v1/posts", { text: "edge", mediaIds: [mediaId] })).id);
+  const doomed = String((await mine("POST", "/v1/posts", { text: "to delete" })).id);
+  const comment = String((await mine("POST", `/v1/posts/${post}/comments`, { text: "edge" })).id);
+  const conversation = String(
+    (await mine("POST", "/v1/conversations", { memberHandles: [bystander.handle] })).id,
+  );
+  const session = String(
+    (await mine("POST", "/v1/sessions", { title: "Edge", mediaUrl: "https://m.example.com/e.mp4" })).id,
+  );
+  const callId = String((await mine("POST", "/v1/calls", { title: "Edge" })).id);
+  const upload = await mine("POST", "/v1/media/uploads", {
+    contentType: "video/mp4",
+    size: 6 << 20,
+    filename: "e.mp4",
+  });
+  const unknownHandles = (n: number) => Array.from({ length: n }, (_, i) => `nobody_${i}_zz`);
+  const json = { "content-type": "application/json" };
+  const edge = (method: string, op: string, path: string, expect: Expectation, body?: unknown): Case => ({
+    op: `${method} ${op}`,
+    name: `edge: ${body === undefined ? path : JSON.stringify(body).slice(0, 80)}`,
+    method,
+    path,
+    caller: as(me.accessToken),
+    expect,
+    ...(body !== undefined && { body: JSON.stringify(body), headers: json }),
+  });
+  const u = "/v1/users/{handle}/follow";
+  const c = "/v1/conversations";
+  const s = "/v1/sessions/{id}";
+  const p = "/v1/posts/{id}";
+  const k = "/v1/calls/{id}";
+  return [
+    edge("PUT", u, `/v1/users/${me.handle}/follow`, "allowed"),
+    edge("DELETE", u, `/v1/users/${me.handle}/follow`, "allowed"),
+    edge("POST", c, c, "allowed", { memberHandles: [me.handle] }),
+    edge("POST", c, c, "allowed", { memberHandles: [`@${bystander.handle}`] }),
+    edge("POST", c, c, "allowed", { memberHandles: [bystander.handle, bystander.handle], title: "Twice" }),
+    edge("POST", c, c, "allowed", { memberHandles: unknownHandles(99), title: "Nobody" }),
+    edge("POST", `${c}/{id}/members`, `${c}/${conversation}/members`, "allowed", { handles: [me.handle] }),
+    edge("POST", `${c}/{id}/members`, `${c}/${conversation}/members`, "allowed", {
+      handles: [bystander.handle],
+    }),
+    edge("POST", `${c}/{id}/members`, `${c}/${conversation}/members`, "allowed", {
+      handles: unknownHandles(99),
+    }),
+    edge(
+      "DELETE",
+      `${c}/{id}/members/{userId}`,
+      `${c}/${conversation}/members/usr_${"0".repeat(26)}`,
+      "allowed",
+    ),
+    edge(
+      "DELETE",
+      `${c}/{id}/members/{userId}`,
+      `${c}/${conversation}/members/${bystander.user.id}`,
+      "allowed",
+    ),
+    edge("POST", `${s}/invites`, `/v1/sessions/${session}/invites`, "allowed", { handles: [me.handle] }),
+    edge("POST", `${s}/invites`, `/v1/sessions/${session}/invites`, "allowed", {
+      handles: [`@${bystander.handle}`, bystander.handle],
+    }),
+    edge("POST", `${s}/invites`, `/v1/sessions/${session}/invites`, "allowed", {
+      handles: unknownHandles(20),
+    }),
+    edge("POST", `${s}/tickets`, `/v1/sessions/${session}/tickets`, "allowed", { inviteCode: "ZZZZZZZZZZ" }),
+    edge("GET", `${s}/messages`, `/v1/sessions/${session}/messages?before=msg_${"0".repeat(26)}`, "allowed"),
+    edge("POST", "/v1/posts", "/v1/posts", "refused", { text: "x", mediaIds: [String(upload.mediaId)] }),
+    edge("POST", "/v1/posts", "/v1/posts", "allowed", { text: "x", mediaIds: [mediaId, mediaId] }),
+    edge("PATCH", p, `/v1/posts/${post}`, "refused", { text: "   " }),
+    edge("PATCH", p, `/v1/posts/${post}`, "allowed", { text: ODD_UNICODE }),
+    edge("POST", `${p}/shares`, `/v1/posts/${post}/shares`, "allowed", { text: "   " }),
+    edge("PUT", `${p}/like`, `/v1/posts/${post}/like`, "allowed"),
+    edge("PUT", `${p}/like`, `/v1/posts/${post}/like`, "allowed"),
+    edge("DELETE", `${p}/like`, `/v1/posts/${post}/like`, "allowed"),
+    edge("DELETE", `${p}/like`, `/v1/posts/${post}/like`, "allowed"),
+    edge("DELETE", "/v1/comments/{id}", `/v1/comments/${comment}`, "allowed"),
+    edge("DELETE", "/v1/comments/{id}", `/v1/comments/${comment}`, "refused"),
+    edge("DELETE", p, `/v1/posts/${doomed}`, "allowed"),
+    edge("POST", `${p}/comments`, `/v1/posts/${doomed}/comments`, "refused", { text: "late" }),
+    edge("PUT", `${p}/like`, `/v1/posts/${doomed}/like`, "refused"),
+    edge("POST", `${p}/shares`, `/v1/posts/${doomed}/shares`, "refused", {}),
+    edge("GET", `${p}/comments`, `/v1/posts/${doomed}/comments`, "refused"),
+    edge("DELETE", "/v1/media/{id}", `/v1/media/${mediaId}`, "allowed"),
+    edge("GET", p, `/v1/posts/${post}`, "allowed"),
+    edge("DELETE", "/v1/media/{id}", `/v1/media/${mediaId}`, "refused"),
+    edge(
+      "POST",
+      "/v1/media/uploads/{uploadId}/complete",
+      `/v1/media/uploads/${upload.uploadId}/complete`,
+      "refused",
+    ),
+    edge("DELETE", "/v1/media/uploads/{uploadId}", `/v1/media/uploads/${upload.uploadId}`, "allowed"),
+    edge("DELETE", "/v1/media/uploads/{uploadId}", `/v1/media/uploads/${upload.uploadId}`, "refused"),
+    edge(
+      "POST",
+      "/v1/media/uploads/{uploadId}/complete",
+      `/v1/media/uploads/${upload.uploadId}/complete`,
+      "refused",
+    ),
+    edge("POST", "/v1/calls", "/v1/calls", "allowed", { inviteHandles: [me.handle] }),
+    edge("POST", "/v1/calls", "/v1/calls", "allowed", { inviteHandles: unknownHandles(20) }),
+    edge("GET", `${k}/ice-servers`, `/v1/calls/${callId}/ice-servers?inviteCode=ZZZZZZZZZZ`, "allowed"),
+    edge("DELETE", k, `/v1/calls/${callId}`, "allowed"),
+    edge("DELETE", k, `/v1/calls/${callId}`, "allowed"),
+    edge("POST", `${k}/tickets`, `/v1/calls/${callId}/tickets`, "refused", {}),
+    edge("GET", `${k}/ice-servers`, `/v1/calls/${callId}/ice-servers`, "allowed"),
+    edge("DELETE", s, `/v1/sessions/${session}`, "allowed"),
+    edge("DELETE", s, `/v1/sessions/${session}`, "allowed"),
+    edge("POST", `${s}/tickets`, `/v1/sessions/${session}/tickets`, "refused", {}),
+    edge("POST", `${s}/invites`, `/v1/sessions/${session}/invites`, "refused", {
+      handles: [bystander.handle],
+    }),
+    edge("GET", `${s}/messages`, `/v1/sessions/${session}/messages`, "allowed"),
+    edge("PATCH", "/v1/users/me", "/v1/users/me", "allowed", { avatarUrl: "javascript:alert(1)" }),
+    edge("PATCH", "/v1/users/me", "/v1/users/me", "allowed", {
+      avatarUrl: `https://a.example/${"a".repeat(2000)}`,
+    }),
+    edge("POST", "/v1/notifications/read", "/v1/notifications/read", "allowed", { all: true }),
+    edge("POST", "/v1/notifications/read", "/v1/notifications/read", "allowed", { ids: unknownHandles(100) }),
+    edge("POST", "/v1/push/expo-tokens", "/v1/push/expo-tokens", "allowed", {
+      token: "ExponentPushToken[edge]",
+    }),
+    edge("POST", "/v1/push/expo-tokens", "/v1/push/expo-tokens", "allowed", {
+      token: "ExponentPushToken[edge]",
+    }),
+    edge(
+      "DELETE",
+      "/v1/push/expo-tokens/{token}",
+      `/v1/push/expo-tokens/${encodeURIComponent("ExponentPushToken[edge]")}`,
+      "allowed",
+    ),
+    edge(
+      "DELETE",
+      "/v1/push/expo-tokens/{token}",
+      `/v1/push/expo-tokens/${encodeURIComponent("ExponentPushToken[edge]")}`,
+      "allowed",
+    ),
+    // Last: these end the user's sessions.
+    edge("POST", "/v1/auth/password", "/v1/auth/password", "allowed", {
+      currentPassword: me.password,
+      newPassword: me.password,
+    }),
+    edge("DELETE", "/v1/auth/sessions/{id}", `/v1/auth/sessions/ses_${"0".repeat(26)}`, "allowed"),
+  ];
 }
 
 const ROOMS = {
@@ -836,6 +1004,10 @@ describe("bad input through the gateway: never a 5xx, always the error body, not
 
   it("WebSocket upgrades without the subprotocol, without a ticket, with garbage tickets", async () => {
     expect(await sweep(await prepare(upgradeCases()))).toEqual([]);
+  }, 120_000);
+
+  it("edge cases a schema cannot rule out: oneself, repeats, unknown names, use after delete", async () => {
+    expect(await sweep(await edgeCases(), { inOrder: true })).toEqual([]);
   }, 120_000);
 
   it("WebSocket frames: garbage and each frame type mutated get error frames, never an internal one", async () => {

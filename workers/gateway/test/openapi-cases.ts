@@ -140,7 +140,7 @@ const jsonTypeOf = (value: unknown) =>
 const INFINITY_MARK = "__bad_input_infinity__";
 
 /** Strings no field should choke on: control characters, a lone surrogate, bidi overrides, emoji. */
-const ODD_UNICODE = "nul\u0000 lone\ud800 rtl\u202e zwj👩‍👩‍👧 é";
+export const ODD_UNICODE = "nul\u0000 lone\ud800 rtl\u202e zwj👩‍👩‍👧 é";
 
 function fieldMutations(doc: OpenApiDoc, raw: Schema, current: unknown): [string, unknown][] {
   const schema = deref(doc, raw);
