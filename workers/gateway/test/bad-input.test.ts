@@ -87,21 +87,28 @@ async function asOwner(method: string, path: string, body?: unknown, token = own
 }
 
 /** The real value of a path parameter: the owner's resources, which the sweep must not change. */
-function realValue(template: string, name: string): string {
+function realValue(template: string, name: string, things: Record<string, string>): string {
   const byName: Record<string, string | undefined> = {
-    handle: owner.handle,
-    userId: bystander.user.id,
-    uploadId: fixture.upload,
+    handle: things.handle,
+    userId: things.userId,
+    uploadId: things.upload,
     n: "1",
     sessionId: "sfu_session_1",
     token: "ExponentPushToken[sweep]",
   };
-  const value = name === "id" ? fixture[template.split("/")[2] ?? ""] : byName[name];
+  const value = name === "id" ? things[template.split("/")[2] ?? ""] : byName[name];
   return encodeURIComponent(value ?? "unknown");
 }
 
-function fill(template: string, values: Record<string, string> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? realValue(template, name));
+/**
+ * The path of an operation: `values` where given, else the real value from `things` (by default
+ * the owner's: ids by the path's first segment, `handle`, `userId` of another member, `upload`).
+ */
+function fill(template: string, values: Record<string, string> = {}, things = fixture): string {
+  return template.replace(
+    /\{(\w+)\}/g,
+    (_, name: string) => values[name] ?? realValue(template, name, things),
+  );
 }
 
 const pathParams = (operation: Operation) => (operation.parameters ?? []).filter((p) => p.in === "path");
@@ -678,12 +685,41 @@ async function edgeCases(): Promise<Case[]> {
     expect,
     ...(body !== undefined && { body: JSON.stringify(body), headers: json }),
   });
+  const things: Record<string, string> = {
+    posts: post,
+    comments: comment,
+    conversations: group,
+    sessions: session,
+    calls: callId,
+    media: mediaId,
+    upload: String(upload.uploadId),
+    handle: bystander.handle,
+    userId: bystander.user.id,
+  };
+  // Every body the document allows that a mutation produced, sent by the owner of what it names.
+  const allowedBodies = operations().flatMap(({ path, method, operation, op }) => {
+    const schema = jsonSchemaOf(operation);
+    if (!schema || op.startsWith("POST /v1/auth/")) return [];
+    return bodyCases(doc, schema, baselineOf(op, schema))
+      .filter(({ valid }) => valid)
+      .map(({ name, text }) => ({
+        op,
+        name: `as the owner: ${name}`,
+        method,
+        path: fill(path, {}, things),
+        caller: as(me.accessToken),
+        expect: "allowed" as const,
+        body: text,
+        headers: json,
+      }));
+  });
   const u = "/v1/users/{handle}/follow";
   const c = "/v1/conversations";
   const s = "/v1/sessions/{id}";
   const p = "/v1/posts/{id}";
   const k = "/v1/calls/{id}";
   return [
+    ...allowedBodies,
     edge("PUT", u, `/v1/users/${me.handle}/follow`, "allowed"),
     edge("DELETE", u, `/v1/users/${me.handle}/follow`, "allowed"),
     edge("POST", c, c, "allowed", { memberHandles: [me.handle] }),
@@ -975,6 +1011,8 @@ describe("bad input through the gateway: never a 5xx, always the error body, not
     fixture.upload = String(upload.uploadId);
     fixture.auth = ((await asOwner("GET", "/v1/auth/sessions")).items as { id: string }[])[0]?.id ?? "";
     fixture.push = "unknown";
+    fixture.handle = owner.handle;
+    fixture.userId = bystander.user.id;
     await asOwner("PUT", `/v1/users/${owner.handle}/follow`, undefined, bystander.accessToken);
     Object.assign(invariantsBefore, await invariants());
   }, 60_000);
