@@ -34,7 +34,7 @@ export interface Case {
   body?: string | Uint8Array;
 }
 
-/** Every operation of the document: its path template, method, description and "METHOD /path". */
+/** Every operation of the document: its path template, method, operation object and "METHOD /path". */
 export const operations = (w: World) =>
   Object.entries(w.doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({
@@ -59,7 +59,7 @@ export async function asUser(token: string, method: string, path: string, body?:
   return response.status === 204 ? {} : ((await response.json()) as Record<string, unknown>);
 }
 
-/** The real value of a path parameter: the owner's resources, which the sweep must not change. */
+/** The real value of a path parameter, from `things` (the owner's, unless a case brings its own). */
 function realValue(template: string, name: string, things: Record<string, string>): string {
   const byName: Record<string, string | undefined> = {
     handle: things.handle,
