@@ -55,6 +55,8 @@ export function d1IdOf(service: string): string {
 /**
  * Another Worker that the Worker under test calls, as Miniflare options: its own wrangler config
  * (bindings, service bindings) and its bundle from `node scripts/build.mjs` in .build/<name>/.
+ * Its plain bindings are the config's `[vars]` and `bindings`, never a local .dev.vars (which
+ * `npm start` writes and a clean clone lacks): tests see the same neighbours on every machine.
  */
 export function auxiliaryWorker(service: string, bindings: Record<string, string> = {}) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(configOf(service));
@@ -62,15 +64,16 @@ export function auxiliaryWorker(service: string, bindings: Record<string, string
     modulesRules?: unknown;
   };
   const outdir = join(ROOT, ".build", service);
-  const { name } = unstable_readConfig({ config: configOf(service) });
+  const { name, vars } = unstable_readConfig({ config: configOf(service) });
   if (!name) throw new Error(`${service}'s wrangler config has no name`);
+  const declared = Object.entries(options.bindings ?? {}).filter(([key]) => key in vars);
   return {
     ...options,
     name,
     modules: true,
     scriptPath: join(outdir, "index.js"),
     modulesRoot: outdir,
-    bindings: { ...(options.bindings ?? {}), ...bindings },
+    bindings: { ...Object.fromEntries(declared), ...bindings },
   };
 }
 

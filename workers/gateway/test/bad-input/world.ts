@@ -16,6 +16,11 @@ export interface World {
   png: Uint8Array;
   /** The owner's things by the first segment of their path (posts, sessions...), `handle`, `userId`, `upload`. */
   fixture: Record<string, string>;
+  /**
+   * Operations that answer a plain valid request with 503 `unavailable` in this test setup (a
+   * provider it does not configure, such as web push): their cases may get the same answer.
+   */
+  unavailable: ReadonlySet<string>;
 }
 
 /** refused: must be a 4xx; allowed: the document allows it, any answer below 500; 401: exactly. */
