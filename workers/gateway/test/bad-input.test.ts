@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { registerAccount, type TestAccount } from "../../../lib/testing/accounts";
-import { errorOf, uniqueIp } from "../../../lib/testing/http";
+import { errorOf, request, uniqueIp } from "../../../lib/testing/http";
 import { makePng } from "../../media/test/fixtures";
 import {
   headerCases,
@@ -126,9 +126,7 @@ async function unavailableHere(doc: OpenApiDoc, owner: TestAccount): Promise<Set
     .map(([path]) => path);
   const unavailable = new Set<string>();
   for (const path of plain) {
-    const response = await call(
-      new Request(`https://plaza.test${path}`, { headers: { authorization: `Bearer ${owner.accessToken}` } }),
-    );
+    const response = await call(request("GET", path, { token: owner.accessToken }));
     if (response.status === 503 && (await errorOf(response)).code === "unavailable")
       unavailable.add(`GET ${path}`);
     else await response.body?.cancel();
@@ -221,10 +219,9 @@ describe("bad input through the gateway: never a 5xx, always the error body, not
   it("after the sweep, everything the owner had is there and unchanged", async () => {
     expect(await invariants(w)).toEqual(before);
     const login = await call(
-      new Request("https://plaza.test/v1/auth/login", {
-        method: "POST",
-        headers: { "content-type": "application/json", "cf-connecting-ip": uniqueIp() },
-        body: JSON.stringify({ email: w.owner.email, password: w.owner.password }),
+      request("POST", "/v1/auth/login", {
+        headers: { "cf-connecting-ip": uniqueIp() },
+        body: { email: w.owner.email, password: w.owner.password },
       }),
     );
     expect(login.status).toBe(200);

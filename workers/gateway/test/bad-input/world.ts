@@ -3,6 +3,7 @@
  * things the sweep must leave unchanged, and how a case names an operation, a path and a body.
  */
 import type { TestAccount } from "../../../../lib/testing/accounts";
+import { request } from "../../../../lib/testing/http";
 import { call } from "../worker";
 import { type OpenApiDoc, type Operation, type Schema, schemaName, validates } from "./openapi-cases";
 
@@ -52,13 +53,7 @@ export const operations = (w: World) =>
 
 /** A request as `token`'s user that must succeed (setting things up, reading them back). */
 export async function asUser(token: string, method: string, path: string, body?: unknown) {
-  const response = await call(
-    new Request(`https://plaza.test${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
+  const response = await call(request(method, path, { token, body }));
   if (response.status >= 300)
     throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return response.status === 204 ? {} : ((await response.json()) as Record<string, unknown>);
