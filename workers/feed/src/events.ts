@@ -1,5 +1,6 @@
 import type { TimelineEntry } from "../../../durable-objects/timeline/rpc";
-import type { DomainEvent, EventData } from "../../../lib/events/catalog";
+import type { DomainEvent, EventData, EventOf } from "../../../lib/events/catalog";
+import type { EventFailures } from "../../../lib/events/consume";
 import { describeError, log } from "../../../lib/logging";
 import { type FeedDeps, timelineOf } from "./deps";
 import { followersUpTo, forEachFollowerPage, inBatches } from "./followers";
@@ -18,7 +19,7 @@ export const BACKFILL_POSTS = 20;
 export async function handleFeedEvent(deps: FeedDeps, event: DomainEvent): Promise<void> {
   switch (event.type) {
     case "post.created":
-      return fanOutPost(deps, event.data);
+      return fanOutPost(deps, event);
     case "post.deleted":
       return removePost(deps, event.data);
     case "user.followed":
@@ -39,23 +40,104 @@ export async function handleFeedEvent(deps: FeedDeps, event: DomainEvent): Promi
 }
 
 /**
- * A new post goes to its author's own timeline and to each follower's, unless the author has more
- * followers than the fan-out limit: then followers merge the author's posts at read time. The first
- * time an author is found to be that big, each follower's timeline is told so, once.
+ * Applies a queue batch of events in order, and says which failed. Consecutive new posts are
+ * fanned out together (`fanOutPosts`): a follower of several of their authors gets one call.
  */
-async function fanOutPost(deps: FeedDeps, data: EventData<"post.created">): Promise<void> {
-  const entry: TimelineEntry = {
+export async function handleFeedEvents(deps: FeedDeps, events: DomainEvent[]): Promise<EventFailures> {
+  const failures: EventFailures = new Map();
+  let newPosts: EventOf<"post.created">[] = [];
+  const fanOutPending = async () => {
+    if (newPosts.length === 0) return;
+    for (const [id, error] of await fanOutPosts(deps, newPosts)) failures.set(id, error);
+    newPosts = [];
+  };
+  for (const event of events) {
+    if (event.type === "post.created") {
+      newPosts.push(event);
+      continue;
+    }
+    await fanOutPending();
+    try {
+      await handleFeedEvent(deps, event);
+    } catch (error) {
+      failures.set(event.id, error);
+    }
+  }
+  await fanOutPending();
+  return failures;
+}
+
+function entryOf(data: EventData<"post.created">): TimelineEntry {
+  return {
     postId: data.postId,
     authorId: data.authorId,
     sharedPostId: data.sharedPostId,
     createdAt: data.createdAt,
   };
-  const { big } = await timelineOf(deps, data.authorId).addOwnPost(entry);
-  if (big) return;
-  const followers = await followersUpTo(deps, data.authorId, deps.fanoutLimit);
-  if (followers.more) return announceBigAuthor(deps, data.authorId);
-  await inBatches(followers.ids, (id) => timelineOf(deps, id).addPosts([entry]));
-  await announceLive(deps, followers.ids, data);
+}
+
+/** A new post goes to its author's own timeline and to each follower's (see fanOutPosts). */
+function fanOutPost(deps: FeedDeps, event: EventOf<"post.created">): Promise<void> {
+  return fanOutPosts(deps, [event]).then((failures) => {
+    for (const error of failures.values()) throw error;
+  });
+}
+
+/**
+ * New posts go to their authors' own timelines and to each follower's, unless an author has more
+ * followers than the fan-out limit: then followers merge the author's posts at read time (the first
+ * time an author is found to be that big, each follower's timeline is told so, once). Each follower
+ * timeline gets one `addPosts` call with every post of the batch for it, so a queue batch costs one
+ * Durable Object call per follower rather than one per post and follower. A post whose step fails
+ * is reported (by event id) for a retry; re-adding an entry is harmless.
+ */
+async function fanOutPosts(deps: FeedDeps, events: EventOf<"post.created">[]): Promise<EventFailures> {
+  const failures: EventFailures = new Map();
+  const fail = (eventIds: Iterable<string>, error: unknown) => {
+    for (const id of eventIds) if (!failures.has(id)) failures.set(id, error);
+  };
+  const followersByAuthor = new Map<string, Promise<{ ids: string[]; more: boolean }>>();
+  const toFollower = new Map<string, { entries: TimelineEntry[]; eventIds: string[] }>();
+  const announced: { event: EventOf<"post.created">; followerIds: string[] }[] = [];
+  const unique = [...new Map(events.map((event) => [event.id, event])).values()];
+
+  await inBatches(unique, async (event) => {
+    const { data } = event;
+    try {
+      const entry = entryOf(data);
+      const { big } = await timelineOf(deps, data.authorId).addOwnPost(entry);
+      if (big) return;
+      let followers = followersByAuthor.get(data.authorId);
+      if (!followers) {
+        followers = followersUpTo(deps, data.authorId, deps.fanoutLimit);
+        followersByAuthor.set(data.authorId, followers);
+      }
+      const { ids, more } = await followers;
+      if (more) return await announceBigAuthor(deps, data.authorId);
+      for (const id of ids) {
+        const target = toFollower.get(id) ?? { entries: [], eventIds: [] };
+        target.entries.push(entry);
+        target.eventIds.push(event.id);
+        toFollower.set(id, target);
+      }
+      announced.push({ event, followerIds: ids });
+    } catch (error) {
+      fail([event.id], error);
+    }
+  });
+
+  await inBatches([...toFollower], async ([followerId, { entries, eventIds }]) => {
+    try {
+      await timelineOf(deps, followerId).addPosts(entries);
+    } catch (error) {
+      fail(eventIds, error);
+    }
+  });
+
+  for (const { event, followerIds } of announced) {
+    if (!failures.has(event.id)) await announceLive(deps, followerIds, event.data);
+  }
+  return failures;
 }
 
 /**

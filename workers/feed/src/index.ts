@@ -2,18 +2,21 @@ import { consumeEvents } from "../../../lib/events/consume";
 import { ServiceEntrypoint } from "../../../lib/service";
 import { createFeedApp } from "./app";
 import { feedDeps } from "./deps";
-import { handleFeedEvent } from "./events";
+import { handleFeedEvents } from "./events";
 
 export { Timeline } from "../../../durable-objects/timeline/timeline";
 
 const app = createFeedApp();
 
-/** Domain events from plaza-feed-events: each one validated, applied to the timelines it concerns. */
+/**
+ * Domain events from plaza-feed-events: each one validated, applied to the timelines it concerns;
+ * the new posts of a batch are fanned out together (one call per follower's timeline).
+ */
 async function queue(batch: MessageBatch<unknown>, env: FeedEnv): Promise<void> {
   await consumeEvents(batch, {
     consumer: "feed",
     deadLetters: env.DEAD_LETTERS,
-    handle: (event) => handleFeedEvent(feedDeps(env), event),
+    handleBatch: (events) => handleFeedEvents(feedDeps(env), events),
   });
 }
 

@@ -1,9 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { TimelineEntry } from "../../../durable-objects/timeline/rpc";
 import { newId } from "../../../lib/ids";
+import type { TestAccount } from "../../../lib/testing/accounts";
 import { expectDeadLettered } from "../../../lib/testing/dead-letters";
 import { INTERACTION_WEIGHTS } from "../src/events";
-import { deliver, event, feedIds, newAccounts, newPost, storedPostIds, timeline } from "./worker";
+import { deliver, event, feedIds, follow, newAccounts, newPost, storedPostIds, timeline } from "./worker";
 
 describe("the events queue", () => {
   it("when the same event is delivered twice, then it has one effect", async () => {
@@ -86,4 +88,69 @@ describe("the events queue", () => {
     expect(await storedPostIds(ada.user.id)).toContain(postId);
     expect(await storedPostIds(bob.user.id)).toEqual([]);
   });
+
+  it("when a batch holds several new posts, then a follower of their authors gets them in one call, and a failing timeline retries only the posts meant for it", async () => {
+    const [ada, bob, cyd, dan] = await newAccounts(4);
+    await follow(cyd, ada);
+    await follow(cyd, bob);
+    await follow(dan, bob);
+    const adaPost = newId("pst");
+    const bobPost = newId("pst");
+    const created = (author: TestAccount, postId: string) =>
+      event(
+        "post.created",
+        { postId, authorId: author.user.id, sharedPostId: null, mentions: [], createdAt: Date.now() },
+        author.user.id,
+      );
+    const timelines = recordingTimelines([ada, bob, cyd, dan], dan);
+
+    const first = await deliver([created(ada, adaPost), created(bob, bobPost)], {
+      ...env,
+      TIMELINES: timelines.binding,
+    });
+
+    expect(timelines.addPostsCalls).toEqual(
+      expect.arrayContaining([
+        { userId: cyd.user.id, postIds: [adaPost, bobPost] },
+        { userId: dan.user.id, postIds: [bobPost] },
+      ]),
+    );
+    expect(timelines.addPostsCalls).toHaveLength(2);
+    expect(first.result.explicitAcks).toEqual([first.ids[0]]);
+    expect(first.result.retryMessages.map((message) => message.msgId)).toEqual([first.ids[1]]);
+    expect(await storedPostIds(cyd.user.id)).toEqual(expect.arrayContaining([adaPost, bobPost]));
+    expect(await storedPostIds(dan.user.id)).not.toContain(bobPost);
+
+    const retried = await deliver([created(bob, bobPost)]);
+    expect(retried.result.explicitAcks).toEqual(retried.ids);
+    expect(await storedPostIds(dan.user.id)).toContain(bobPost);
+    expect((await storedPostIds(cyd.user.id)).filter((id) => id === bobPost)).toHaveLength(1);
+  });
 });
+
+/**
+ * The Timelines binding, recording each fan-out call (`addPosts`) by the user whose timeline it
+ * reached; `failing`'s timeline refuses them, as an unavailable object would.
+ */
+function recordingTimelines(users: TestAccount[], failing: TestAccount) {
+  const real = env.TIMELINES;
+  const userOf = new Map(users.map((user) => [real.idFromName(user.user.id).toString(), user.user.id]));
+  const addPostsCalls: { userId: string; postIds: string[] }[] = [];
+  const binding = {
+    idFromName: (name: string) => real.idFromName(name),
+    get(id: DurableObjectId) {
+      const stub = real.get(id);
+      const userId = userOf.get(id.toString()) ?? "someone else";
+      return {
+        addOwnPost: (entry: TimelineEntry) => stub.addOwnPost(entry),
+        isBig: () => stub.isBig(),
+        async addPosts(entries: TimelineEntry[]) {
+          addPostsCalls.push({ userId, postIds: entries.map((entry) => entry.postId) });
+          if (userId === failing.user.id) throw new Error("this timeline is unavailable (test)");
+          return stub.addPosts(entries);
+        },
+      };
+    },
+  } as unknown as FeedEnv["TIMELINES"];
+  return { binding, addPostsCalls };
+}
