@@ -30,7 +30,7 @@ export function isolatedTargets({ latest, ranked }) {
  * Runs the targets in `rounds` interleaved rounds of `durationMs` each.
  * @returns {Promise<{ runs: Record<string, any[]>, summary: Record<string, any> }>}
  */
-export async function measureIsolated(targets, { pid, rounds, durationMs, log }) {
+export async function measureIsolated(targets, { pid, rounds, durationMs, drainWindowMs, log }) {
   const agent = openLoopAgent(4);
   const measure = async (target) => {
     const cost = await withCpu(pid, () =>
@@ -41,7 +41,7 @@ export async function measureIsolated(targets, { pid, rounds, durationMs, log })
     if (target.drain) {
       // The fan-out of the new posts runs later, in the feed's queue consumer: count it too.
       const cpuBefore = processCpuMs(pid);
-      await waitForDrain(pid, { timeoutMs: 60_000 });
+      await waitForDrain(pid, { timeoutMs: 60_000, windowMs: drainWindowMs });
       cpuMs += processCpuMs(pid) - cpuBefore;
     }
     const ops = summarizeOps(result.ops, result.elapsedMs / 1000);

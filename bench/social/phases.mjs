@@ -62,19 +62,20 @@ export function tailSeconds(ops) {
 }
 
 /** Waits for the queue work a phase left (compose fan-out) and returns the CPU it took. */
-async function drainCost(pid, log) {
+async function drainCost(pid, windowMs, log) {
   const before = processCpuMs(pid);
   const begin = performance.now();
-  await waitForDrain(pid, { timeoutMs: 120_000, log });
+  await waitForDrain(pid, { timeoutMs: 120_000, windowMs, log });
   return { drainCpuMs: processCpuMs(pid) - before, drainMs: performance.now() - begin };
 }
 
 /**
  * One open-loop run of the mix at `rate` requests/s.
  * @param {{ pid: number, rate: number, durationMs: number, next: () => any, agent: any,
- *   log: (line: string) => void, name: string, drain?: boolean }} options
+ *   log: (line: string) => void, name: string, drain?: boolean, drainWindowMs: number }} options
  */
-export async function openLoopPhase({ pid, rate, durationMs, next, agent, log, name, drain = true }) {
+export async function openLoopPhase(options) {
+  const { pid, rate, durationMs, next, agent, log, name, drain = true, drainWindowMs } = options;
   const threads = threadMeter(pid);
   threads.start();
   const cost = await withCpu(pid, () => runOpenLoop({ rate, durationMs, next, agent, inspect: itemsIn }));
@@ -83,7 +84,7 @@ export async function openLoopPhase({ pid, rate, durationMs, next, agent, log, n
   const seconds = run.scheduleMs / 1000;
   const ops = summarizeOps(run.ops, seconds);
   const done = ops.all.ok + ops.all.failed;
-  const after = drain ? await drainCost(pid, log) : { drainCpuMs: 0, drainMs: 0 };
+  const after = drain ? await drainCost(pid, drainWindowMs, log) : { drainCpuMs: 0, drainMs: 0 };
   const phase = {
     name,
     rate,

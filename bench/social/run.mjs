@@ -52,10 +52,12 @@ async function main() {
     migrate: false,
     signingKey: state.meta.signingKey,
     queueBatchSize: opts.queueBatch,
+    queueBatchTimeout: opts.queueTimeout,
     onLog,
     inspectorPort: opts.profileDir ? await freePort() : undefined,
   });
   const agent = openLoopAgent(512);
+  const { drainWindowMs } = bench;
   try {
     log(`miniflare ${bench.version}, workerd pid ${bench.pid}`);
     const urls = {
@@ -85,7 +87,16 @@ async function main() {
       timings: state.meta.timings,
     };
     const phase = (rate, durationMs, name) =>
-      openLoopPhase({ pid: bench.pid, rate, durationMs, next: latest.mixed, agent, log, name });
+      openLoopPhase({
+        pid: bench.pid,
+        rate,
+        durationMs,
+        next: latest.mixed,
+        agent,
+        log,
+        name,
+        drainWindowMs,
+      });
     if (opts.micro) {
       results.building = await measureBuildingBlocks({
         probeUrl: bench.urls[bench.names.probe],
@@ -103,6 +114,7 @@ async function main() {
         pid: bench.pid,
         rounds: opts.rounds,
         durationMs: opts.isolatedMs,
+        drainWindowMs,
         log,
       });
     }
@@ -122,6 +134,7 @@ async function main() {
           log,
           name: `fixed ${opts.rate}/s, profiled`,
           drain: false,
+          drainWindowMs,
         })
       : await phase(opts.rate, opts.durationMs, `fixed ${opts.rate}/s`);
     if (profiling) {
@@ -148,6 +161,7 @@ async function main() {
         agent,
         log,
         name: `reads only ${opts.rate}/s`,
+        drainWindowMs,
       });
     }
     const first = sustained(results.fixed, opts.sloMs);

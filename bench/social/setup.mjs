@@ -51,10 +51,12 @@ export function makeUsers(count, signingKey) {
 /**
  * Creates profiles, posts and follows, then waits for the feed's queue to drain.
  * @param {{ setupUrl: string, pid: number, signingKey: object, graph: ReturnType<import("./dataset.mjs").loadGraph>,
- *   random: ReturnType<import("./dataset.mjs").rng>, log: (line: string) => void, drainTimeoutMs: number }} options
+ *   random: ReturnType<import("./dataset.mjs").rng>, log: (line: string) => void, drainTimeoutMs: number,
+ *   drainWindowMs: number }} options
  * @returns the users, every post ({ id, createdAt, author } per user, newest first) and timings
  */
-export async function buildSocialGraph({ setupUrl, pid, signingKey, graph, random, log, drainTimeoutMs }) {
+export async function buildSocialGraph(options) {
+  const { setupUrl, pid, signingKey, graph, random, log, drainTimeoutMs, drainWindowMs } = options;
   const timings = {};
   const phase = async (name, work) => {
     const begin = performance.now();
@@ -92,7 +94,9 @@ export async function buildSocialGraph({ setupUrl, pid, signingKey, graph, rando
     ),
   );
   // Drained apart, so that the report can tell what a post and what a follow cost.
-  await phase("posts drain", () => waitForDrain(pid, { timeoutMs: drainTimeoutMs, log }));
+  await phase("posts drain", () =>
+    waitForDrain(pid, { timeoutMs: drainTimeoutMs, windowMs: drainWindowMs, log }),
+  );
   /** @type {{ id: string, createdAt: number, author: number }[][]} */
   const postsBy = users.map(() => []);
   created.forEach((post, i) => {
@@ -105,7 +109,9 @@ export async function buildSocialGraph({ setupUrl, pid, signingKey, graph, rando
     { followerId: users[b].id, handle: users[a].handle },
   ]);
   await phase("follows", () => inBatches(setupUrl, "follow", follows, { batch: 500, concurrency: 16 }));
-  await phase("follows drain", () => waitForDrain(pid, { timeoutMs: drainTimeoutMs, log }));
+  await phase("follows drain", () =>
+    waitForDrain(pid, { timeoutMs: drainTimeoutMs, windowMs: drainWindowMs, log }),
+  );
   return {
     users,
     postsBy,
@@ -120,10 +126,12 @@ export function newestFirst(a, b) {
 }
 
 /**
- * Waits until workerd has been idle for a whole window longer than the queue's batch timeout (1 s in
- * Miniflare), logging progress every 10 s. The caller then checks timelines to be sure.
+ * Waits until workerd has been idle for a whole window longer than the feed queue's batch timeout
+ * (`windowMs`: startSocialBench's `drainWindowMs`), logging progress every 10 s. The caller then
+ * checks timelines to be sure.
  */
-export async function waitForDrain(pid, { timeoutMs = 600_000, windowMs = 1500, maxShare = 0.03, log }) {
+export async function waitForDrain(pid, { timeoutMs = 600_000, windowMs, maxShare = 0.03, log }) {
+  if (!windowMs) throw new Error("waitForDrain needs the window (longer than the queue's batch timeout)");
   const begin = performance.now();
   let lastLog = begin;
   for (;;) {

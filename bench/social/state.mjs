@@ -77,6 +77,7 @@ async function build(dir, { bundleDir, graph, seed, log, drainTimeoutMs, disk })
       persistDir: scratch,
       migrate: true,
       queueBatchSize: 100,
+      queueBatchTimeout: 1,
     });
     let meta;
     try {
@@ -88,6 +89,7 @@ async function build(dir, { bundleDir, graph, seed, log, drainTimeoutMs, disk })
         random: rng(seed),
         log,
         drainTimeoutMs,
+        drainWindowMs: bench.drainWindowMs,
       });
       meta = {
         format: FORMAT,

@@ -31,17 +31,20 @@ async function bundles({ build, bundleDir }) {
 
 /**
  * Starts workerd with every Plaza Worker and the setup Worker; migrates the D1 databases if asked.
- * @param {{ build: boolean, bundleDir?: string, queueBatchSize?: number, persistDir?: string,
- *   signingKey?: object, migrate: boolean, onLog?: (log: object) => void, inspectorPort?: number }} options
- *   queueBatchSize: the feed consumer's max_batch_size (wrangler.toml leaves it unset: Miniflare's
- *   default is 5, production's 10); persistDir: where D1, KV and Durable Objects keep their data;
+ * @param {{ build: boolean, bundleDir?: string, queueBatchSize?: number, queueBatchTimeout?: number,
+ *   persistDir?: string, signingKey?: object, migrate: boolean, onLog?: (log: object) => void,
+ *   inspectorPort?: number }} options
+ *   queueBatchSize, queueBatchTimeout: the feed consumer's max_batch_size and max_batch_timeout
+ *   (seconds) instead of its wrangler.toml's; persistDir: where D1, KV and Durable Objects keep their data;
  *   signingKey: the auth Worker's private JWK (default: a new one); inspectorPort: open workerd's V8
  *   inspector there (for bench/lib/profile.mjs)
  * @returns the platform (mf, workerd pid, a URL per Worker), `entry` (URLs of the services' named
- *   entrypoints), the Workers' names and the auth Worker's private signing JWK
+ *   entrypoints), the Workers' names, the auth Worker's private signing JWK and `drainWindowMs` (how
+ *   long workerd must stay idle for the feed's queue to be drained: longer than its batch timeout)
  */
 export async function startSocialBench(options) {
-  const { build, bundleDir, queueBatchSize, persistDir, migrate, onLog, inspectorPort } = options;
+  const { build, bundleDir, queueBatchSize, queueBatchTimeout, persistDir, migrate, onLog, inspectorPort } =
+    options;
   const scripts = await bundles({ build, bundleDir });
   const signingKey = options.signingKey ?? (await newSigningKey());
   const gateway = workerFromConfig(configOf("gateway"), scripts.gateway, {
@@ -67,7 +70,11 @@ export async function startSocialBench(options) {
     queueConsumers: Object.fromEntries(
       Object.entries(feedBase.queueConsumers ?? {}).map(([queue, consumer]) => [
         queue,
-        queueBatchSize ? { ...consumer, maxBatchSize: queueBatchSize } : consumer,
+        {
+          ...consumer,
+          ...(queueBatchSize && { maxBatchSize: queueBatchSize }),
+          ...(queueBatchTimeout !== undefined && { maxBatchTimeout: queueBatchTimeout }),
+        },
       ]),
     ),
   };
@@ -108,7 +115,10 @@ export async function startSocialBench(options) {
     const names = Object.fromEntries(
       Object.entries({ ...byRole, setup, probe }).map(([role, w]) => [role, w.name]),
     );
-    return { ...platform, entry, names, signingKey, inspectorPort };
+    // Idle for longer than a feed batch can wait means the queue is drained.
+    const batchTimeouts = Object.values(feed.queueConsumers).map((consumer) => consumer.maxBatchTimeout ?? 1);
+    const drainWindowMs = Math.max(1, ...batchTimeouts) * 1000 + 500;
+    return { ...platform, entry, names, signingKey, inspectorPort, drainWindowMs };
   } catch (error) {
     await platform.mf.dispose();
     throw error;
