@@ -1,6 +1,7 @@
 // The measured phases: open-loop runs of the mix at a fixed rate (with workerd's CPU over the run and
 // over the queue work it leaves behind), the step-up to the highest sustained rate, and closed-loop
 // runs of one operation at a time (latency without queueing, CPU per operation).
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { processCpuMs } from "../lib/cpu.mjs";
 import { withCpu } from "../lib/interleave.mjs";
 import { percentile } from "../lib/load.mjs";
@@ -77,8 +78,12 @@ async function drainCost(pid, windowMs, log) {
 export async function openLoopPhase(options) {
   const { pid, rate, durationMs, next, agent, log, name, drain = true, drainWindowMs } = options;
   const threads = threadMeter(pid);
+  // The client shares a process with Miniflare: a stall of its event loop delays answers too.
+  const clientDelay = monitorEventLoopDelay({ resolution: 5 });
   threads.start();
+  clientDelay.enable();
   const cost = await withCpu(pid, () => runOpenLoop({ rate, durationMs, next, agent, inspect: itemsIn }));
+  clientDelay.disable();
   const { busiestThreadShare } = threads.stop();
   const run = cost.result;
   const seconds = run.scheduleMs / 1000;
@@ -102,6 +107,11 @@ export async function openLoopPhase(options) {
     // workerd runs the Workers on one thread: near 1, requests queue behind each other.
     busiestThread: round(busiestThreadShare, 2),
     clientCpuUsPerRequest: round((cost.clientCpuMs * 1000) / done, 0),
+    // How late the client's own event loop ran its timers (ms): what of the tail is the client's.
+    clientLoopDelayMs: {
+      p99: round(clientDelay.percentile(99) / 1e6, 1),
+      max: round(clientDelay.max / 1e6, 1),
+    },
     otherLoad: round(cost.otherLoad, 2),
     drainSeconds: round(after.drainMs / 1000, 1),
     tail: tailSeconds(run.ops),
@@ -112,7 +122,8 @@ export async function openLoopPhase(options) {
       `${["home", "user", "compose"].flatMap((op) => (ops[op] ? [`${op} ${ops[op].p50}/${ops[op].p99}`] : [])).join(" ")},` +
       ` ${phase.cpuUsPerRequest} us CPU/req (${phase.cpuUsPerRequestWithDrain} with queue work),` +
       ` busiest thread ${Math.round(phase.busiestThread * 100)}%,` +
-      ` failed ${ops.all.failed}, late ${run.late}`,
+      ` failed ${ops.all.failed}, late ${run.late},` +
+      ` client loop delay p99/max ${phase.clientLoopDelayMs.p99}/${phase.clientLoopDelayMs.max} ms`,
   );
   const { tail } = phase;
   log(
