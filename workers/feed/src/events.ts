@@ -21,12 +21,14 @@ export const BACKFILL_POSTS = 20;
 /**
  * Applies one domain event to the timelines it concerns. Every step is idempotent (entries are
  * keyed by post id, follow changes by time, interactions by event id), so a redelivered or retried
- * event changes nothing twice. Event types the feed does not use are ignored.
+ * event changes nothing twice. Event types the feed does not use are ignored. New posts go
+ * through fanOutPosts instead (see handleFeedEvents).
  */
-export async function handleFeedEvent(deps: FeedDeps, event: DomainEvent): Promise<void> {
+async function handleFeedEvent(
+  deps: FeedDeps,
+  event: Exclude<DomainEvent, EventOf<"post.created">>,
+): Promise<void> {
   switch (event.type) {
-    case "post.created":
-      return fanOutPost(deps, event);
     case "post.deleted":
       return removePost(deps, event.data);
     case "user.followed":
@@ -83,13 +85,6 @@ function entryOf(data: EventData<"post.created">): TimelineEntry {
   };
 }
 
-/** A new post goes to its author's own timeline and to each follower's (see fanOutPosts). */
-function fanOutPost(deps: FeedDeps, event: EventOf<"post.created">): Promise<void> {
-  return fanOutPosts(deps, [event]).then((failures) => {
-    for (const error of failures.values()) throw error;
-  });
-}
-
 /**
  * New posts go to their authors' own timelines and to each follower's, unless an author has more
  * followers than the fan-out limit: then followers merge the author's posts at read time (the first
@@ -103,7 +98,9 @@ async function fanOutPosts(deps: FeedDeps, events: EventOf<"post.created">[]): P
   const fail = (eventIds: Iterable<string>, error: unknown) => {
     for (const id of eventIds) if (!failures.has(id)) failures.set(id, error);
   };
+  // Per author, once a batch: their followers, and the big-author announcement when they have too many.
   const followersByAuthor = new Map<string, Promise<{ ids: string[]; more: boolean }>>();
+  const bigAnnounced = new Map<string, Promise<void>>();
   const toFollower = new Map<string, { entries: TimelineEntry[]; eventIds: string[] }>();
   const announced: { event: EventOf<"post.created">; followerIds: string[] }[] = [];
   const unique = [...new Map(events.map((event) => [event.id, event])).values()];
@@ -120,7 +117,14 @@ async function fanOutPosts(deps: FeedDeps, events: EventOf<"post.created">[]): P
         followersByAuthor.set(data.authorId, followers);
       }
       const { ids, more } = await followers;
-      if (more) return await announceBigAuthor(deps, data.authorId);
+      if (more) {
+        let announcement = bigAnnounced.get(data.authorId);
+        if (!announcement) {
+          announcement = announceBigAuthor(deps, data.authorId);
+          bigAnnounced.set(data.authorId, announcement);
+        }
+        return await announcement;
+      }
       for (const id of ids) {
         const target = toFollower.get(id) ?? { entries: [], eventIds: [] };
         target.entries.push(entry);
