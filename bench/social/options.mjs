@@ -72,7 +72,7 @@ export function options() {
     readsOnlyMs: num("reads-only-duration") * 1000,
     settleMs: num("settle") * 1000,
     queueBatch: values["queue-batch"] ? Number(values["queue-batch"]) : undefined,
-    queueTimeout: values["queue-timeout"] ? Number(values["queue-timeout"]) : undefined,
+    queueTimeout: values["queue-timeout"] === undefined ? undefined : Number(values["queue-timeout"]),
     mix: parseMix(values.mix),
     build: !values["no-build"],
     bundleDir: values.bundles,
