@@ -36,7 +36,7 @@ function filesUnder(dir) {
  * what a follow or a post does to storage, rebuild with --fresh.
  */
 /** The services whose D1 databases the built state holds (bench/social/workers.mjs migrates them). */
-const MIGRATED = ["auth", "media", "posts", "sessions", "users"];
+const MIGRATED = ["auth", "media", "notifications", "posts", "sessions", "users"];
 
 export function stateKey({ datasetPath, users, seed }) {
   const hash = createHash("sha256");

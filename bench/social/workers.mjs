@@ -1,6 +1,7 @@
 // The Workers of the social benchmark, all in one workerd through Miniflare's API (no wrangler dev
-// proxy): the real gateway and every service it binds (auth, users, posts, media, feed, sessions),
-// plus two small inline Workers: the one the setup talks to (setup-worker.mjs) and a probe that
+// proxy): the real gateway and the services a social request or its events reach (auth, users,
+// posts, media, feed, sessions, and notifications: new posts nudge online followers and every post,
+// follow, like and comment goes through its queue), plus two small inline Workers: the one the setup talks to (setup-worker.mjs) and a probe that
 // times the building blocks of a request from inside workerd (probe-worker.mjs).
 import { join } from "node:path";
 import { buildWorkers } from "../../scripts/build.mjs";
@@ -9,9 +10,9 @@ import { applyMigrations, inlineWorker, ROOT, startWorkers, workerFromConfig } f
 import { PROBE_WORKER } from "./probe-worker.mjs";
 import { SETUP_WORKER } from "./setup-worker.mjs";
 
-const SERVICES = ["auth", "users", "posts", "media", "feed", "sessions"];
+const SERVICES = ["auth", "users", "posts", "media", "feed", "sessions", "notifications"];
 const BUNDLES = ["gateway", ...SERVICES];
-const WITH_MIGRATIONS = ["auth", "users", "posts", "media", "sessions"];
+const WITH_MIGRATIONS = ["auth", "users", "posts", "media", "sessions", "notifications"];
 const configOf = (name) => join(ROOT, name === "gateway" ? "wrangler.toml" : `workers/${name}/wrangler.toml`);
 
 /** A direct socket for the default entrypoint and one for a named entrypoint (the gateway's way in). */
@@ -63,6 +64,7 @@ export async function startSocialBench(options) {
   });
   const media = workerFromConfig(configOf("media"), scripts.media);
   const sessions = workerFromConfig(configOf("sessions"), scripts.sessions);
+  const notifications = workerFromConfig(configOf("notifications"), scripts.notifications);
   const feedBase = workerFromConfig(configOf("feed"), scripts.feed);
   const feed = {
     ...feedBase,
@@ -94,14 +96,14 @@ export async function startSocialBench(options) {
     kvNamespaces: { REVOKED_SESSIONS: gateway.kvNamespaces.REVOKED_SESSIONS },
     d1Databases: { POSTS_DB: posts.d1Databases.DB, USERS_DB: users.d1Databases.DB },
   });
-  const workers = [gateway, auth, users, posts, media, feed, sessions, setup, probe];
+  const workers = [gateway, auth, users, posts, media, feed, sessions, notifications, setup, probe];
   const shared = {
     ...(persistDir && { resourcePersistencePath: persistDir }),
     ...(inspectorPort && { inspectorPort }),
   };
   const platform = await startWorkers(workers, { onLog, shared });
   try {
-    const byRole = { gateway, auth, users, posts, media, feed, sessions };
+    const byRole = { gateway, auth, users, posts, media, feed, sessions, notifications };
     for (const name of migrate ? WITH_MIGRATIONS : []) {
       await applyMigrations(platform.mf, byRole[name].name, join(ROOT, "migrations", name));
     }
