@@ -6,7 +6,7 @@ import { markRead, type NotificationRow, pageNotifications, unreadCount } from "
 import type { NotificationDeps } from "./deps";
 import { renderText } from "./render";
 
-type Actor = NonNullable<Notification["actor"]>;
+export type Actor = NonNullable<Notification["actor"]>;
 
 /** Profiles of the given users (unknown ones left out), keyed by id. */
 export async function actorsById(

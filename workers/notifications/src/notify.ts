@@ -4,9 +4,10 @@ import { sendEmail } from "./channels/email";
 import { sendSms } from "./channels/sms";
 import { deliverOnce } from "./db/deliveries";
 import { applyEvent, unreadCount } from "./db/notifications";
-import { contactOf, storedPreferences } from "./db/preferences";
+import { contactOf } from "./db/preferences";
+import { recipientStateOf } from "./db/recipient";
 import { channelOf, type NotificationDeps } from "./deps";
-import { actorsById, toNotification } from "./notifications";
+import { type Actor, actorsById, toNotification } from "./notifications";
 import { effectivePreferences, type Preferences, wants } from "./preferences";
 import { channelOff } from "./providers";
 import { ExpoOutbox, flushExpo, pushToDevices } from "./push";
@@ -20,38 +21,68 @@ import { type Intent, intentsOf, isOwnAction } from "./rules";
  * sent twice.
  */
 export async function handleNotificationEvent(deps: NotificationDeps, event: DomainEvent): Promise<void> {
+  const intents = intentsOf(event);
+  if (intents.length === 0) return;
   const outbox = new ExpoOutbox();
   try {
-    for (const intent of intentsOf(event)) {
-      const userId = await recipientOf(deps, intent);
-      if (userId === null || isOwnAction(intent, userId)) continue;
-      await notify(deps, event, intent, userId, outbox);
-    }
+    const recipients = await recipientsOf(deps, intents);
+    const wanted = intents.flatMap((intent, i) => {
+      const userId = recipients[i] ?? null;
+      return userId === null || isOwnAction(intent, userId) ? [] : [{ intent, userId }];
+    });
+    if (wanted.length === 0) return;
+    // One lookup for every actor of the event (usually one), not one per recipient.
+    const actors = await actorsById(
+      deps.users,
+      wanted.map(({ intent }) => intent.actorId),
+    );
+    for (const { intent, userId } of wanted) await notify(deps, event, intent, userId, actors, outbox);
   } finally {
     // Claimed Expo messages go out (or are released) even when a later recipient failed.
     await flushExpo(deps, outbox);
   }
 }
 
-/** The recipient's user id; a mentioned handle nobody has is nobody. */
-async function recipientOf(deps: NotificationDeps, intent: Intent): Promise<string | null> {
-  if ("userId" in intent.recipient) return intent.recipient.userId;
-  if (!/^[a-z0-9_]{1,30}$/.test(intent.recipient.handle)) return null;
-  return (await deps.users.getProfileByHandle(intent.recipient.handle))?.id ?? null;
+/**
+ * Each intent's recipient user id, in order; a mentioned handle nobody has is nobody. The handles
+ * of an event (a post's mentions) are looked up together.
+ */
+async function recipientsOf(deps: NotificationDeps, intents: Intent[]): Promise<(string | null)[]> {
+  const handles = [
+    ...new Set(
+      intents.flatMap(({ recipient }) =>
+        "handle" in recipient && HANDLE.test(recipient.handle) ? [recipient.handle] : [],
+      ),
+    ),
+  ];
+  const byHandle = new Map<string, string>();
+  for (let i = 0; i < handles.length; i += HANDLES_PER_CALL) {
+    for (const profile of await deps.users.getProfilesByHandles(handles.slice(i, i + HANDLES_PER_CALL))) {
+      byHandle.set(profile.handle, profile.id);
+    }
+  }
+  return intents.map(({ recipient }) =>
+    "userId" in recipient ? recipient.userId : (byHandle.get(recipient.handle) ?? null),
+  );
 }
+
+/** The users service's handle rule: anything else names nobody (and would fail its validation). */
+const HANDLE = /^[a-z0-9_]{3,30}$/;
+const HANDLES_PER_CALL = 100;
 
 async function notify(
   deps: NotificationDeps,
   event: DomainEvent,
   intent: Intent,
   userId: string,
+  actors: Map<string, Actor>,
   outbox: ExpoOutbox,
 ) {
   const channel = channelOf(deps, userId);
   // A message reaches a user on their live channel already when they are online.
   if (intent.type === "message" && (await channel.connected()) > 0) return;
-  const preferences = effectivePreferences(await storedPreferences(deps.db, userId));
-  const actors = await actorsById(deps.users, [intent.actorId]);
+  const recipient = await recipientStateOf(deps.db, userId);
+  const preferences = effectivePreferences(recipient.switches);
   const key = (name: string, target = "") => ({ eventId: event.id, userId, channel: name, target });
 
   let notification: Notification | null = null;
@@ -88,6 +119,7 @@ async function notify(
         type: intent.type,
       },
       outbox,
+      recipient,
     );
   }
   if (

@@ -9,12 +9,12 @@ import {
 } from "./channels/expo";
 import { type PushPayload, sendWebPush } from "./channels/web-push";
 import { claimDelivery, DeliveryError, type DeliveryKey, deliverOnce, settleDelivery } from "./db/deliveries";
+import type { RecipientState } from "./db/recipient";
 import {
   deleteExpoTokens,
   deleteSubscription,
-  expoTokensOf,
+  type PushSubscriptionRow,
   saveExpoTickets,
-  subscriptionsOf,
 } from "./db/targets";
 import type { NotificationDeps } from "./deps";
 import { channelOff } from "./providers";
@@ -28,10 +28,10 @@ export class ExpoOutbox {
 }
 
 /**
- * Sends one notification to every device of a user: each Web Push subscription now, and each Expo
- * token through the event's outbox (sent by flushExpo), once per event. Every target is tried; if
- * any should be tried again, the event fails afterwards (the queue retries it, and only those
- * targets run again).
+ * Sends one notification to every device of a user (as read with the recipient's state): each Web
+ * Push subscription now, and each Expo token through the event's outbox (sent by flushExpo), once
+ * per event. Every target is tried; if any should be tried again, the event fails afterwards (the
+ * queue retries it, and only those targets run again).
  */
 export async function pushToDevices(
   deps: NotificationDeps,
@@ -39,8 +39,9 @@ export async function pushToDevices(
   userId: string,
   payload: PushPayload,
   outbox: ExpoOutbox,
+  devices: Pick<RecipientState, "expoTokens" | "subscriptions">,
 ): Promise<void> {
-  for (const token of await expoTokensOf(deps.db, userId)) {
+  for (const token of devices.expoTokens) {
     const key = { eventId, userId, channel: "expo", target: token };
     if (!(await claimDelivery(deps.d1, key, deps.now))) continue;
     outbox.pending.push({
@@ -54,11 +55,16 @@ export async function pushToDevices(
       },
     });
   }
-  await webPushAll(deps, eventId, userId, payload);
+  await webPushAll(deps, eventId, userId, payload, devices.subscriptions);
 }
 
-async function webPushAll(deps: NotificationDeps, eventId: string, userId: string, payload: PushPayload) {
-  const subscriptions = await subscriptionsOf(deps.db, userId);
+async function webPushAll(
+  deps: NotificationDeps,
+  eventId: string,
+  userId: string,
+  payload: PushPayload,
+  subscriptions: PushSubscriptionRow[],
+) {
   if (subscriptions.length === 0) return;
   const keys = deps.providers.webPush;
   if (!keys) {

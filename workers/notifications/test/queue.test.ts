@@ -79,6 +79,32 @@ describe("the events queue", () => {
     });
   });
 
+  it("when a post mentions several people, then each one who exists gets one mention from its author", async () => {
+    const [ada, bob, cyd] = await newAccounts(3);
+    const post = event(
+      "post.created",
+      {
+        postId: newId("pst"),
+        authorId: ada.user.id,
+        sharedPostId: null,
+        // Two real people (one twice), the author, a handle too short to exist, and nobody.
+        mentions: [bob.user.handle, cyd.user.handle, ada.user.handle, "ab", "no_such_user_y", bob.user.handle],
+        createdAt: Date.now(),
+      },
+      ada.user.id,
+    );
+
+    const { ids, result } = await deliver([post]);
+
+    expect(result.explicitAcks).toEqual(ids);
+    for (const who of [bob, cyd]) {
+      const { items } = await notificationsOf(who);
+      expect(items).toHaveLength(1);
+      expect(items[0]).toMatchObject({ type: "mention", actor: { id: ada.user.id, handle: ada.user.handle } });
+    }
+    expect((await notificationsOf(ada)).items).toEqual([]);
+  });
+
   it("when an event names nobody to notify (unfollow, unknown handle, own action), then it is simply acknowledged", async () => {
     const [ada, bob] = await newAccounts(2);
     const events = [

@@ -2,7 +2,8 @@ import { eq } from "drizzle-orm";
 import type { NotificationsDb } from "./client";
 import { contacts, preferences } from "./schema";
 
-export async function storedPreferences(db: NotificationsDb, userId: string) {
+/** A user's stored switches; a query to run or to batch. */
+export function storedPreferences(db: NotificationsDb, userId: string) {
   return db
     .select({ type: preferences.type, channel: preferences.channel, enabled: preferences.enabled })
     .from(preferences)

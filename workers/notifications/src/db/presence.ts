@@ -10,6 +10,10 @@ export async function markOffline(db: NotificationsDb, userId: string): Promise<
   await db.delete(onlineUsers).where(eq(onlineUsers.userId, userId));
 }
 
+/** Whether the user has a live socket open (as their channel last said); a query to run or to batch. */
+export const onlineQuery = (db: NotificationsDb, userId: string) =>
+  db.select({ userId: onlineUsers.userId }).from(onlineUsers).where(eq(onlineUsers.userId, userId));
+
 /** Which of these users have a live socket open (as their channels last said). */
 export async function onlineAmong(db: NotificationsDb, userIds: string[]): Promise<string[]> {
   const [first, ...rest] = inChunks([...new Set(userIds)]).map((chunk) =>

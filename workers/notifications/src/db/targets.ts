@@ -30,10 +30,23 @@ export async function saveSubscription(
   return saved;
 }
 
+/** A user's subscriptions (unordered: `subscriptionsOf` sorts them); a query to run or to batch. */
+export const subscriptionsQuery = (db: NotificationsDb, userId: string) =>
+  db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId));
+
+/** A user's Expo tokens (unordered: `newestTokens` sorts them); a query to run or to batch. */
+export const expoTokensQuery = (db: NotificationsDb, userId: string) =>
+  db.select().from(expoTokens).where(eq(expoTokens.userId, userId));
+
+export const newestFirst = <T extends { createdAt: number }>(rows: T[]): T[] =>
+  rows.sort((a, b) => b.createdAt - a.createdAt);
+
+export const newestTokens = (rows: { token: string; createdAt: number }[]): string[] =>
+  newestFirst(rows).map((row) => row.token);
+
 /** A user's subscriptions, newest first. */
 export async function subscriptionsOf(db: NotificationsDb, userId: string): Promise<PushSubscriptionRow[]> {
-  const rows = await db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId));
-  return rows.sort((a, b) => b.createdAt - a.createdAt);
+  return newestFirst(await subscriptionsQuery(db, userId));
 }
 
 export async function deleteSubscription(db: NotificationsDb, id: string, userId?: string): Promise<boolean> {
@@ -55,8 +68,7 @@ export async function saveExpoToken(db: NotificationsDb, userId: string, token: 
 
 /** A user's Expo tokens, newest first. */
 export async function expoTokensOf(db: NotificationsDb, userId: string): Promise<string[]> {
-  const rows = await db.select().from(expoTokens).where(eq(expoTokens.userId, userId));
-  return rows.sort((a, b) => b.createdAt - a.createdAt).map((row) => row.token);
+  return newestTokens(await expoTokensQuery(db, userId));
 }
 
 export async function deleteExpoTokens(
