@@ -88,7 +88,14 @@ describe("the events queue", () => {
         authorId: ada.user.id,
         sharedPostId: null,
         // Two real people (one twice), the author, a handle too short to exist, and nobody.
-        mentions: [bob.user.handle, cyd.user.handle, ada.user.handle, "ab", "no_such_user_y", bob.user.handle],
+        mentions: [
+          bob.user.handle,
+          cyd.user.handle,
+          ada.user.handle,
+          "ab",
+          "no_such_user_y",
+          bob.user.handle,
+        ],
         createdAt: Date.now(),
       },
       ada.user.id,
@@ -100,7 +107,10 @@ describe("the events queue", () => {
     for (const who of [bob, cyd]) {
       const { items } = await notificationsOf(who);
       expect(items).toHaveLength(1);
-      expect(items[0]).toMatchObject({ type: "mention", actor: { id: ada.user.id, handle: ada.user.handle } });
+      expect(items[0]).toMatchObject({
+        type: "mention",
+        actor: { id: ada.user.id, handle: ada.user.handle },
+      });
     }
     expect((await notificationsOf(ada)).items).toEqual([]);
   });
