@@ -1,13 +1,15 @@
 import { migrateSqlStorage } from "../../lib/sql-migrations";
 
 /**
- * The UserChannel's own SQLite storage: its owner, single-use tickets (hashed) and the pending
- * digest. Each entry of MIGRATIONS runs once, in order, tracked in `_meta` (never edit a shipped one).
+ * The UserChannel's own SQLite storage: its owner, single-use tickets (hashed), the pending
+ * digest, and whether the presence index needs writing again. Each entry of MIGRATIONS runs once, in order, tracked in `_meta` (never edit a shipped one).
  */
 const MIGRATIONS = [
   `CREATE TABLE owner (user_id TEXT PRIMARY KEY);
    CREATE TABLE tickets (hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
    CREATE TABLE digest (id INTEGER PRIMARY KEY CHECK (id = 1), due_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);`,
+  // A row while the presence index may be wrong (its last write failed): the alarm writes it again.
+  "CREATE TABLE presence_stale (id INTEGER PRIMARY KEY CHECK (id = 1));",
 ];
 
 type Row = Record<string, SqlStorageValue>;
@@ -57,5 +59,15 @@ export class ChannelStorage {
 
   clearDigest(): void {
     this.sql.exec("DELETE FROM digest");
+  }
+
+  presenceStale(): boolean {
+    return this.sql.exec("SELECT 1 FROM presence_stale").toArray().length > 0;
+  }
+
+  setPresenceStale(stale: boolean): void {
+    this.sql.exec(
+      stale ? "INSERT OR IGNORE INTO presence_stale (id) VALUES (1)" : "DELETE FROM presence_stale",
+    );
   }
 }

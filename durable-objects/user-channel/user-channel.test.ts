@@ -1,4 +1,5 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { errorOf, request, rpcError } from "../../lib/testing/http";
 import { type Frame, openSocket } from "../../lib/testing/sockets";
@@ -159,5 +160,24 @@ describe("the alarm", () => {
     });
     expect(await runDurableObjectAlarm(channel(ada.user.id))).toBe(true);
     expect((await socket.whenClosed()).code).toBe(4008);
+  });
+
+  it("when recording the user online failed, then the next alarm records it", async () => {
+    const ada = await newAccount();
+    const socket = await connect(ada);
+    const online = () =>
+      worker.NotificationsService.publishToOnline([ada.user.id], feedNew("pst_9", "usr_2"));
+    expect(await online()).toEqual({ online: 1, delivered: 1 });
+    // As a failed write leaves it: the user is missing from the index, and the channel knows.
+    await env.DB.prepare("DELETE FROM online_users WHERE user_id = ?").bind(ada.user.id).run();
+    await runInDurableObject(channel(ada.user.id), (_instance, state) => {
+      state.storage.sql.exec("INSERT INTO presence_stale (id) VALUES (1)");
+    });
+    expect(await online()).toEqual({ online: 0, delivered: 0 });
+
+    expect(await runDurableObjectAlarm(channel(ada.user.id))).toBe(true);
+
+    expect(await online()).toEqual({ online: 1, delivered: 1 });
+    socket.close();
   });
 });

@@ -89,14 +89,17 @@ export class UserChannel extends SocketRoom<NotificationsEnv, ClientFrame, Socke
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [userId]);
     server.serializeAttachment({ userId, joinedAt: now, lastSeen: now } satisfies SocketState);
+    await this.scheduleAlarm(now + CHANNEL_LIMITS.sweepEveryMs);
+    // Presence before the welcome: notifications push live only to users recorded online, and a
+    // client loads its list once welcomed, so a notification made meanwhile is never missed (it
+    // may arrive on the socket before the welcome).
+    if (firstSocket) await this.updatePresence(userId, true);
     this.send(server, {
       type: "welcome",
       userId,
       devices: this.sockets().length,
       serverTime: now,
     } satisfies ServerFrame);
-    await this.scheduleAlarm(now + CHANNEL_LIMITS.sweepEveryMs);
-    if (firstSocket) await this.updatePresence(userId, true);
     return acceptUpgrade(client);
   }
 
@@ -124,12 +127,18 @@ export class UserChannel extends SocketRoom<NotificationsEnv, ClientFrame, Socke
     if (this.sockets().length === 0) await this.updatePresence(state.userId, false);
   }
 
-  /** The presence index (online_users in D1) that broadcasts to many users read. Best effort. */
+  /**
+   * The presence index (online_users in D1): broadcasts to many users read it, and notifications
+   * are pushed live only to users it has. A write that fails is logged and done again by the next
+   * alarm (at most a sweep interval later), as it stands then.
+   */
   private async updatePresence(userId: string, online: boolean): Promise<void> {
     try {
       const db = notificationsDb(this.env.DB);
       await (online ? markOnline(db, userId, Date.now()) : markOffline(db, userId));
+      this.store.setPresenceStale(false);
     } catch (error) {
+      this.store.setPresenceStale(true);
       log("warn", "presence not updated", { userId, online, ...describeError(error) });
     }
   }
@@ -141,8 +150,9 @@ export class UserChannel extends SocketRoom<NotificationsEnv, ClientFrame, Socke
     await this.sweepIdle(now, CLOSE.timedOut);
     const digest = this.store.digest();
     const owner = this.store.owner();
-    // Also covers sockets that went without a close event reaching us.
-    if (owner && this.sockets().length === 0) await this.updatePresence(owner, false);
+    // Also covers sockets that went without a close event reaching us, and a failed presence write.
+    const online = this.sockets().length > 0;
+    if (owner && (!online || this.store.presenceStale())) await this.updatePresence(owner, online);
     if (digest && owner && digest.dueAt <= now) await this.runDigest(owner, digest.attempts, now);
     const next = [
       this.store.digest()?.dueAt,

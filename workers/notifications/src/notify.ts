@@ -5,6 +5,7 @@ import { sendSms } from "./channels/sms";
 import { deliverOnce } from "./db/deliveries";
 import { applyEvent, unreadCount } from "./db/notifications";
 import { contactOf } from "./db/preferences";
+import { isOnline } from "./db/presence";
 import { recipientStateOf } from "./db/recipient";
 import { channelOf, type NotificationDeps } from "./deps";
 import { type Actor, actorsById, toNotification } from "./notifications";
@@ -98,11 +99,16 @@ async function notify(
     });
     const stored = toNotification(row, actors);
     notification = stored;
-    await deliverOnce(deps.d1, key("in_app"), deps.now, async () => {
-      const unread = await unreadCount(deps.db, userId);
-      await channel.publish({ type: "notification", notification: stored, unread });
-      return "sent";
-    });
+    // Only a user with a socket open is woken for it. Presence is read after the notification is
+    // stored, and a channel records it before it welcomes a socket: so a user who is not online
+    // yet finds the notification in the list they load once welcomed.
+    if (await isOnline(deps.db, userId)) {
+      await deliverOnce(deps.d1, key("in_app"), deps.now, async () => {
+        const unread = await unreadCount(deps.db, userId);
+        await channel.publish({ type: "notification", notification: stored, unread });
+        return "sent";
+      });
+    }
   }
 
   const actor = intent.actorId ? (actors.get(intent.actorId) ?? null) : null;

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newId } from "../../../lib/ids";
 import { errorOf, request } from "../../../lib/testing/http";
@@ -146,6 +147,29 @@ describe("notifications from events", () => {
     expect(frame.unread).toBe(1);
     const stored = await notificationsOf(ada);
     expect(stored.items.map((n) => n.id)).toEqual([frame.notification.id]);
+    socket.close();
+  });
+
+  it("when I am offline, then the notification waits in my list, and once I connect new ones are pushed", async () => {
+    const [ada, bob, cyd] = await newAccounts(3);
+    const post = await newPost(ada);
+
+    await like(bob, post.id);
+
+    await eventually(async () => expect((await notificationsOf(ada)).items).toHaveLength(1));
+    // Nothing was claimed for a socket: the channel was not called.
+    const inApp = await env.DB.prepare(
+      "SELECT count(*) AS n FROM deliveries WHERE user_id = ? AND channel = 'in_app'",
+    )
+      .bind(ada.user.id)
+      .first<{ n: number }>();
+    expect(inApp?.n).toBe(0);
+
+    const socket = await connect(ada);
+    const other = await newPost(ada, "another");
+    await like(cyd, other.id);
+    const frame = await socket.next<Frame & { unread: number }>("notification", 8000);
+    expect(frame.unread).toBe(2);
     socket.close();
   });
 });

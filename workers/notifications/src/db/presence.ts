@@ -10,9 +10,15 @@ export async function markOffline(db: NotificationsDb, userId: string): Promise<
   await db.delete(onlineUsers).where(eq(onlineUsers.userId, userId));
 }
 
-/** Whether the user has a live socket open (as their channel last said); a query to run or to batch. */
-export const onlineQuery = (db: NotificationsDb, userId: string) =>
-  db.select({ userId: onlineUsers.userId }).from(onlineUsers).where(eq(onlineUsers.userId, userId));
+/** Whether the user has a live socket open (as their channel last said). */
+export async function isOnline(db: NotificationsDb, userId: string): Promise<boolean> {
+  const row = await db
+    .select({ userId: onlineUsers.userId })
+    .from(onlineUsers)
+    .where(eq(onlineUsers.userId, userId))
+    .get();
+  return row !== undefined;
+}
 
 /** Which of these users have a live socket open (as their channels last said). */
 export async function onlineAmong(db: NotificationsDb, userIds: string[]): Promise<string[]> {
