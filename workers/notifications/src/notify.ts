@@ -1,11 +1,9 @@
 import type { DomainEvent } from "../../../lib/events/catalog";
-import type { Notification } from "../../../lib/events/live";
 import { sendEmail } from "./channels/email";
 import { sendSms } from "./channels/sms";
 import { deliverOnce } from "./db/deliveries";
-import { applyEvent, unreadCount } from "./db/notifications";
+import { applyEvent, type NotificationRow, unreadCount } from "./db/notifications";
 import { contactOf } from "./db/preferences";
-import { isOnline } from "./db/presence";
 import { recipientStateOf } from "./db/recipient";
 import { channelOf, type NotificationDeps } from "./deps";
 import { type Actor, actorsById, toNotification } from "./notifications";
@@ -32,11 +30,15 @@ export async function handleNotificationEvent(deps: NotificationDeps, event: Dom
       return userId === null || isOwnAction(intent, userId) ? [] : [{ intent, userId }];
     });
     if (wanted.length === 0) return;
-    // One lookup for every actor of the event (usually one), not one per recipient.
-    const actors = await actorsById(
-      deps.users,
-      wanted.map(({ intent }) => intent.actorId),
-    );
+    // One lookup for every actor of the event (usually one), made only if a recipient needs it.
+    let lookup: Promise<Map<string, Actor>> | undefined;
+    const actors = () => {
+      lookup ??= actorsById(
+        deps.users,
+        wanted.map(({ intent }) => intent.actorId),
+      );
+      return lookup;
+    };
     for (const { intent, userId } of wanted) await notify(deps, event, intent, userId, actors, outbox);
   } finally {
     // Claimed Expo messages go out (or are released) even when a later recipient failed.
@@ -76,57 +78,69 @@ async function notify(
   event: DomainEvent,
   intent: Intent,
   userId: string,
-  actors: Map<string, Actor>,
+  actors: () => Promise<Map<string, Actor>>,
   outbox: ExpoOutbox,
 ) {
   const channel = channelOf(deps, userId);
   // A message reaches a user on their live channel already when they are online.
   if (intent.type === "message" && (await channel.connected()) > 0) return;
-  const recipient = await recipientStateOf(deps.db, userId);
+  const recipient = await recipientStateOf(deps.db, event.id, userId);
   const preferences = effectivePreferences(recipient.switches);
-  const key = (name: string, target = "") => ({ eventId: event.id, userId, channel: name, target });
 
-  let notification: Notification | null = null;
+  let stored: NotificationRow | null = null;
+  let online = false;
   if (wants(preferences, intent.type, "inApp")) {
-    const { row } = await applyEvent(deps.d1, deps.db, {
-      eventId: event.id,
-      userId,
-      type: intent.type,
-      groupKey: intent.groupKey,
-      actorId: intent.actorId,
-      subject: JSON.stringify(intent.subject),
-      at: Date.parse(event.occurredAt),
-    });
-    const stored = toNotification(row, actors);
-    notification = stored;
-    // Only a user with a socket open is woken for it. Presence is read after the notification is
-    // stored, and a channel records it before it welcomes a socket: so a user who is not online
-    // yet finds the notification in the list they load once welcomed.
-    if (await isOnline(deps.db, userId)) {
-      await deliverOnce(deps.d1, key("in_app"), deps.now, async () => {
-        const unread = await unreadCount(deps.db, userId);
-        await channel.publish({ type: "notification", notification: stored, unread });
-        return "sent";
-      });
-    }
-  }
-
-  const actor = intent.actorId ? (actors.get(intent.actorId) ?? null) : null;
-  const text = notification?.text ?? renderText(intent.type, actor, 0, intent.subject);
-  if (wants(preferences, intent.type, "push")) {
-    await pushToDevices(
-      deps,
-      event.id,
-      userId,
+    // Presence comes back read after the notification is stored, and a channel records it before
+    // it welcomes a socket: so a user who is not online yet finds this notification in the list
+    // they load once welcomed, and only a user with a socket open has their channel woken.
+    ({ row: stored, online } = await applyEvent(
+      deps.d1,
+      deps.db,
       {
-        title: pushTitle(intent),
-        body: text,
-        notificationId: notification?.id ?? null,
+        eventId: event.id,
+        userId,
         type: intent.type,
+        groupKey: intent.groupKey,
+        actorId: intent.actorId,
+        subject: JSON.stringify(intent.subject),
+        at: Date.parse(event.occurredAt),
       },
-      outbox,
-      recipient,
-    );
+      recipient.appliedTo,
+    ));
+  }
+  const push =
+    recipient.expoTokens.length + recipient.subscriptions.length > 0 &&
+    wants(preferences, intent.type, "push");
+
+  // Actor names are only needed for what is shown now: a live frame, a push, an account email.
+  if (online || push || intent.type === "security") {
+    const known = await actors();
+    const notification = stored ? toNotification(stored, known) : null;
+    if (notification && online) {
+      await deliverOnce(
+        deps.d1,
+        { eventId: event.id, userId, channel: "in_app", target: "" },
+        deps.now,
+        async () => {
+          const unread = await unreadCount(deps.db, userId);
+          await channel.publish({ type: "notification", notification, unread });
+          return "sent";
+        },
+      );
+    }
+    const actor = intent.actorId ? (known.get(intent.actorId) ?? null) : null;
+    const text = notification?.text ?? renderText(intent.type, actor, 0, intent.subject);
+    if (push) {
+      await pushToDevices(
+        deps,
+        event.id,
+        userId,
+        { title: pushTitle(intent), body: text, notificationId: notification?.id ?? null, type: intent.type },
+        outbox,
+        recipient,
+      );
+    }
+    if (intent.type === "security") await accountMail(deps, event.id, userId, preferences, text);
   }
   if (
     intent.type === "message" &&
@@ -134,7 +148,6 @@ async function notify(
   ) {
     await channel.scheduleDigest({ userId, dueAt: deps.now + deps.digestDelayMs });
   }
-  if (intent.type === "security") await accountMail(deps, event.id, userId, preferences, text);
 }
 
 /** A notice about the account itself, by email and (when the user gave a number) SMS. */

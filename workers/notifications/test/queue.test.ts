@@ -51,6 +51,8 @@ describe("the events queue", () => {
 
   it("when a dependency is down, then the event is retried, and a later delivery notifies once", async () => {
     const [ada, bob] = await newAccounts(2);
+    // A push needs bob's name, which only the users service has.
+    const browser = await subscribeBrowser(ada);
     const liked = event(
       "post.liked",
       { postId: newId("pst"), postAuthorId: ada.user.id, userId: bob.user.id },
@@ -66,6 +68,26 @@ describe("the events queue", () => {
     const retried = await deliver([liked]);
     expect(retried.result.explicitAcks).toEqual(retried.ids);
     expect((await notificationsOf(ada)).items).toHaveLength(1);
+    expect(await providerRequests(browser.endpoint)).toHaveLength(1);
+  });
+
+  it("when nothing shows a notification now (offline, no devices), then it is stored without asking for names", async () => {
+    const [ada, bob] = await newAccounts(2);
+    const usersDown = {
+      getProfiles: () => Promise.reject(new Error("the users service is down")),
+    } as unknown as NotificationsEnv["USERS"];
+    const followed = event(
+      "user.followed",
+      { followerId: bob.user.id, followeeId: ada.user.id },
+      bob.user.id,
+    );
+
+    const { ids, result } = await deliver([followed], { ...env, USERS: usersDown });
+
+    expect(result.explicitAcks).toEqual(ids);
+    const { items } = await notificationsOf(ada);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ type: "follow", actor: { id: bob.user.id } });
   });
 
   it("when a message is not a valid event, then it is acknowledged and sent to the dead-letter queue", async () => {

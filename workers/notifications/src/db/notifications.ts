@@ -3,6 +3,7 @@ import type { NotificationType } from "../../../../lib/events/live";
 import { newId } from "../../../../lib/ids";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import { inChunks, type NotificationsDb } from "./client";
+import { isOnline } from "./presence";
 import { appliedEvents, notifications } from "./schema";
 
 export type NotificationRow = typeof notifications.$inferSelect;
@@ -17,24 +18,33 @@ export interface NewNotification {
   at: number;
 }
 
+/** The notification an event already landed in for a user, if any; a query to run or to batch. */
+export const appliedQuery = (db: NotificationsDb, eventId: string, userId: string) =>
+  db
+    .select({ notificationId: appliedEvents.notificationId })
+    .from(appliedEvents)
+    .where(and(eq(appliedEvents.eventId, eventId), eq(appliedEvents.userId, userId)));
+
 /**
  * Applies one event to a user's notifications, once: a new row, or one more actor in the open
- * group it belongs to. The three writes are one D1 batch (a transaction). Returns the row, and
- * whether this call applied the event (false: an earlier delivery already had).
+ * group it belongs to. The three writes are one D1 batch (a transaction). Returns the row, whether
+ * this call applied the event (false: an earlier delivery already had), and whether the user is
+ * recorded online, read after the writes. `appliedTo` is what `appliedQuery` found, when the
+ * caller already read it.
  */
 export async function applyEvent(
   d1: D1Database,
   db: NotificationsDb,
   input: NewNotification,
-): Promise<{ row: NotificationRow; applied: boolean }> {
-  const earlier = await db
-    .select({ notificationId: appliedEvents.notificationId })
-    .from(appliedEvents)
-    .where(and(eq(appliedEvents.eventId, input.eventId), eq(appliedEvents.userId, input.userId)))
-    .get();
+  appliedTo?: string | null,
+): Promise<{ row: NotificationRow; applied: boolean; online: boolean }> {
+  const earlier =
+    appliedTo === undefined
+      ? (await appliedQuery(db, input.eventId, input.userId).get())?.notificationId
+      : appliedTo;
   if (earlier) {
-    const row = await findNotification(db, earlier.notificationId);
-    if (row) return { row, applied: false };
+    const row = await findNotification(db, earlier);
+    if (row) return { row, applied: false, online: await isOnline(db, input.userId) };
   }
   const id = newId("ntf");
   // The row this event lands in: the new one, or the user's open group with this key.
@@ -64,10 +74,11 @@ export async function applyEvent(
       )
       .bind(id, input.userId, input.groupKey, input.eventId, input.at),
     d1.prepare(`SELECT * FROM notifications WHERE id IN (${target})`).bind(id, input.userId, input.groupKey),
+    d1.prepare("SELECT 1 FROM online_users WHERE user_id = ?1").bind(input.userId),
   ]);
   const raw = (results[3]?.results ?? [])[0] as Record<string, unknown> | undefined;
   if (!raw) throw new Error(`notification ${id} was not stored`);
-  return { row: fromRaw(raw), applied: true };
+  return { row: fromRaw(raw), applied: true, online: (results[4]?.results ?? []).length > 0 };
 }
 
 function fromRaw(raw: Record<string, unknown>): NotificationRow {
