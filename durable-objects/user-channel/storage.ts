@@ -2,7 +2,8 @@ import { migrateSqlStorage } from "../../lib/sql-migrations";
 
 /**
  * The UserChannel's own SQLite storage: its owner, single-use tickets (hashed), the pending
- * digest, and whether the presence index needs writing again. Each entry of MIGRATIONS runs once, in order, tracked in `_meta` (never edit a shipped one).
+ * digest, and whether the presence index needs writing again. Each entry of MIGRATIONS runs once,
+ * in order, tracked in `_meta` (never edit a shipped one).
  */
 const MIGRATIONS = [
   `CREATE TABLE owner (user_id TEXT PRIMARY KEY);

@@ -2,9 +2,9 @@ import type { DomainEvent } from "../../../lib/events/catalog";
 import { sendEmail } from "./channels/email";
 import { sendSms } from "./channels/sms";
 import { deliverOnce } from "./db/deliveries";
-import { applyEvent, type NotificationRow, unreadCount } from "./db/notifications";
+import { type Applied, applyEvents, unreadCount } from "./db/notifications";
 import { contactOf } from "./db/preferences";
-import { recipientStateOf } from "./db/recipient";
+import { type RecipientState, recipientStatesOf } from "./db/recipient";
 import { channelOf, type NotificationDeps } from "./deps";
 import { type Actor, actorsById, toNotification } from "./notifications";
 import { effectivePreferences, type Preferences, wants } from "./preferences";
@@ -17,19 +17,45 @@ import { type Intent, intentsOf, isOwnAction } from "./rules";
  * One domain event from the queue: every notification it makes, each stored first, then pushed
  * to the user's open sockets, then to their devices, then (for messages and account mail) by email
  * and SMS, as their preferences allow. Safe to run again for the same event: nothing is stored or
- * sent twice.
+ * sent twice. The recipients' state is read, and their notifications written, in shared D1 batches.
  */
 export async function handleNotificationEvent(deps: NotificationDeps, event: DomainEvent): Promise<void> {
   const intents = intentsOf(event);
   if (intents.length === 0) return;
   const outbox = new ExpoOutbox();
   try {
-    const recipients = await recipientsOf(deps, intents);
-    const wanted = intents.flatMap((intent, i) => {
-      const userId = recipients[i] ?? null;
-      return userId === null || isOwnAction(intent, userId) ? [] : [{ intent, userId }];
-    });
+    const wanted = await toNotify(deps, intents, await recipientsOf(deps, intents));
     if (wanted.length === 0) return;
+    const states = await recipientStatesOf(
+      deps.db,
+      event.id,
+      wanted.map(({ userId }) => userId),
+    );
+    const plans = wanted.map(({ intent, userId }) => {
+      const state = states.get(userId) ?? {
+        appliedTo: null,
+        switches: [],
+        expoTokens: [],
+        subscriptions: [],
+      };
+      return { intent, userId, state, preferences: effectivePreferences(state.switches) };
+    });
+    const listed = plans.filter(({ intent, preferences }) => wants(preferences, intent.type, "inApp"));
+    const applied = await applyEvents(
+      deps.d1,
+      deps.db,
+      listed.map(({ intent, userId, state }) => ({
+        eventId: event.id,
+        userId,
+        type: intent.type,
+        groupKey: intent.groupKey,
+        actorId: intent.actorId,
+        subject: JSON.stringify(intent.subject),
+        at: Date.parse(event.occurredAt),
+        appliedTo: state.appliedTo,
+      })),
+    );
+    const appliedTo = new Map(listed.map(({ userId }, i) => [userId, applied[i] ?? null]));
     // One lookup for every actor of the event (usually one), made only if a recipient needs it.
     let lookup: Promise<Map<string, Actor>> | undefined;
     const actors = () => {
@@ -39,11 +65,35 @@ export async function handleNotificationEvent(deps: NotificationDeps, event: Dom
       );
       return lookup;
     };
-    for (const { intent, userId } of wanted) await notify(deps, event, intent, userId, actors, outbox);
+    for (const plan of plans) {
+      await deliver(deps, event, plan, appliedTo.get(plan.userId) ?? null, actors, outbox);
+    }
   } finally {
     // Claimed Expo messages go out (or are released) even when a later recipient failed.
     await flushExpo(deps, outbox);
   }
+}
+
+/**
+ * Who this event notifies: each recipient once (an event lands once per user: the first intent
+ * for them), never the actor about their own action, and nobody about a message while a socket of
+ * theirs is open (the message reached them there).
+ */
+async function toNotify(
+  deps: NotificationDeps,
+  intents: Intent[],
+  recipients: (string | null)[],
+): Promise<{ intent: Intent; userId: string }[]> {
+  const seen = new Set<string>();
+  const wanted: { intent: Intent; userId: string }[] = [];
+  for (const [i, intent] of intents.entries()) {
+    const userId = recipients[i] ?? null;
+    if (userId === null || seen.has(userId) || isOwnAction(intent, userId)) continue;
+    seen.add(userId);
+    if (intent.type === "message" && (await channelOf(deps, userId).connected()) > 0) continue;
+    wanted.push({ intent, userId });
+  }
+  return wanted;
 }
 
 /**
@@ -73,49 +123,39 @@ async function recipientsOf(deps: NotificationDeps, intents: Intent[]): Promise<
 const HANDLE = /^[a-z0-9_]{3,30}$/;
 const HANDLES_PER_CALL = 100;
 
-async function notify(
+/** What one recipient's delivery works from: their intent, state and effective preferences. */
+interface Plan {
+  intent: Intent;
+  userId: string;
+  state: RecipientState;
+  preferences: Preferences;
+}
+
+/**
+ * Shows one stored notification (or, with in-app off, the bare intent) to its recipient: on their
+ * socket when they are recorded online, then on their devices, then by account mail; and schedules
+ * the message digest. Presence comes back from the write that stored the notification, and a
+ * channel records it before it welcomes a socket: so a user who is not online yet finds this
+ * notification in the list they load once welcomed, and only a user with a socket open has their
+ * channel woken.
+ */
+async function deliver(
   deps: NotificationDeps,
   event: DomainEvent,
-  intent: Intent,
-  userId: string,
+  { intent, userId, state, preferences }: Plan,
+  applied: Applied | null,
   actors: () => Promise<Map<string, Actor>>,
   outbox: ExpoOutbox,
 ) {
   const channel = channelOf(deps, userId);
-  // A message reaches a user on their live channel already when they are online.
-  if (intent.type === "message" && (await channel.connected()) > 0) return;
-  const recipient = await recipientStateOf(deps.db, event.id, userId);
-  const preferences = effectivePreferences(recipient.switches);
-
-  let stored: NotificationRow | null = null;
-  let online = false;
-  if (wants(preferences, intent.type, "inApp")) {
-    // Presence comes back read after the notification is stored, and a channel records it before
-    // it welcomes a socket: so a user who is not online yet finds this notification in the list
-    // they load once welcomed, and only a user with a socket open has their channel woken.
-    ({ row: stored, online } = await applyEvent(
-      deps.d1,
-      deps.db,
-      {
-        eventId: event.id,
-        userId,
-        type: intent.type,
-        groupKey: intent.groupKey,
-        actorId: intent.actorId,
-        subject: JSON.stringify(intent.subject),
-        at: Date.parse(event.occurredAt),
-      },
-      recipient.appliedTo,
-    ));
-  }
+  const online = applied?.online ?? false;
   const push =
-    recipient.expoTokens.length + recipient.subscriptions.length > 0 &&
-    wants(preferences, intent.type, "push");
+    state.expoTokens.length + state.subscriptions.length > 0 && wants(preferences, intent.type, "push");
 
   // Actor names are only needed for what is shown now: a live frame, a push, an account email.
   if (online || push || intent.type === "security") {
     const known = await actors();
-    const notification = stored ? toNotification(stored, known) : null;
+    const notification = applied ? toNotification(applied.row, known) : null;
     if (notification && online) {
       await deliverOnce(
         deps.d1,
@@ -137,7 +177,7 @@ async function notify(
         userId,
         { title: pushTitle(intent), body: text, notificationId: notification?.id ?? null, type: intent.type },
         outbox,
-        recipient,
+        state,
       );
     }
     if (intent.type === "security") await accountMail(deps, event.id, userId, preferences, text);

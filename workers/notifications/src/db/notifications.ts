@@ -4,7 +4,7 @@ import { newId } from "../../../../lib/ids";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import { inChunks, type NotificationsDb } from "./client";
 import { isOnline } from "./presence";
-import { appliedEvents, notifications } from "./schema";
+import { notifications } from "./schema";
 
 export type NotificationRow = typeof notifications.$inferSelect;
 
@@ -18,38 +18,62 @@ export interface NewNotification {
   at: number;
 }
 
-/** The notification an event already landed in for a user, if any; a query to run or to batch. */
-export const appliedQuery = (db: NotificationsDb, eventId: string, userId: string) =>
-  db
-    .select({ notificationId: appliedEvents.notificationId })
-    .from(appliedEvents)
-    .where(and(eq(appliedEvents.eventId, eventId), eq(appliedEvents.userId, userId)));
+/** How one event landed in one user's notifications (see applyEvent). */
+export interface Applied {
+  row: NotificationRow;
+  /** False: an earlier delivery of the event had applied it already. */
+  applied: boolean;
+  /** The user is recorded online, as read after the write. */
+  online: boolean;
+}
+
+/** Recipients whose writes share one D1 batch (five statements each). */
+const APPLY_PER_BATCH = 20;
 
 /**
- * Applies one event to a user's notifications, once: a new row, or one more actor in the open
- * group it belongs to. The three writes are one D1 batch (a transaction). Returns the row, whether
- * this call applied the event (false: an earlier delivery already had), and whether the user is
- * recorded online, read after the writes. `appliedTo` is what `appliedQuery` found, when the
- * caller already read it.
+ * Applies one event to each user's notifications, once: a new row, or one more actor in the open
+ * group it belongs to. Each user's three writes and two reads (the row, their presence) are in one
+ * D1 batch (a transaction) with up to APPLY_PER_BATCH other users'. `appliedTo` is where the event
+ * already landed for that user (a redelivery), read beforehand with the recipient's state. One
+ * result per input, in order; one input per user.
  */
-export async function applyEvent(
+export async function applyEvents(
   d1: D1Database,
   db: NotificationsDb,
-  input: NewNotification,
-  appliedTo?: string | null,
-): Promise<{ row: NotificationRow; applied: boolean; online: boolean }> {
-  const earlier =
-    appliedTo === undefined
-      ? (await appliedQuery(db, input.eventId, input.userId).get())?.notificationId
-      : appliedTo;
-  if (earlier) {
-    const row = await findNotification(db, earlier);
-    if (row) return { row, applied: false, online: await isOnline(db, input.userId) };
+  inputs: (NewNotification & { appliedTo: string | null })[],
+): Promise<Applied[]> {
+  const results: Applied[] = new Array(inputs.length);
+  const fresh: { index: number; input: NewNotification }[] = [];
+  for (const [index, input] of inputs.entries()) {
+    const row = input.appliedTo ? await findNotification(db, input.appliedTo) : null;
+    if (row) results[index] = { row, applied: false, online: await isOnline(db, input.userId) };
+    else fresh.push({ index, input });
   }
-  const id = newId("ntf");
+  for (let i = 0; i < fresh.length; i += APPLY_PER_BATCH) {
+    const some = fresh.slice(i, i + APPLY_PER_BATCH).map(({ index, input }) => ({
+      index,
+      input,
+      id: newId("ntf"),
+    }));
+    const answers = await d1.batch(some.flatMap(({ input, id }) => applyStatements(d1, id, input)));
+    for (const [k, { index, id }] of some.entries()) {
+      const raw = (answers[k * 5 + 3]?.results ?? [])[0] as Record<string, unknown> | undefined;
+      if (!raw) throw new Error(`notification ${id} was not stored`);
+      results[index] = {
+        row: fromRaw(raw),
+        applied: true,
+        online: (answers[k * 5 + 4]?.results ?? []).length > 0,
+      };
+    }
+  }
+  return results;
+}
+
+/** One user's part of applyEvent's batch: three writes, then the row and their presence. */
+function applyStatements(d1: D1Database, id: string, input: NewNotification): D1PreparedStatement[] {
   // The row this event lands in: the new one, or the user's open group with this key.
   const target = `SELECT id FROM notifications WHERE id = ?1 OR (user_id = ?2 AND group_key = ?3 AND read_at IS NULL AND group_key IS NOT NULL)`;
-  const results = await d1.batch([
+  return [
     d1
       .prepare(
         `INSERT INTO notifications (id, user_id, type, group_key, actor_id, actor_count, subject, updated_at, created_at)
@@ -75,10 +99,7 @@ export async function applyEvent(
       .bind(id, input.userId, input.groupKey, input.eventId, input.at),
     d1.prepare(`SELECT * FROM notifications WHERE id IN (${target})`).bind(id, input.userId, input.groupKey),
     d1.prepare("SELECT 1 FROM online_users WHERE user_id = ?1").bind(input.userId),
-  ]);
-  const raw = (results[3]?.results ?? [])[0] as Record<string, unknown> | undefined;
-  if (!raw) throw new Error(`notification ${id} was not stored`);
-  return { row: fromRaw(raw), applied: true, online: (results[4]?.results ?? []).length > 0 };
+  ];
 }
 
 function fromRaw(raw: Record<string, unknown>): NotificationRow {

@@ -2,8 +2,7 @@ import { eq } from "drizzle-orm";
 import type { NotificationsDb } from "./client";
 import { contacts, preferences } from "./schema";
 
-/** A user's stored switches; a query to run or to batch. */
-export function storedPreferences(db: NotificationsDb, userId: string) {
+export async function storedPreferences(db: NotificationsDb, userId: string) {
   return db
     .select({ type: preferences.type, channel: preferences.channel, enabled: preferences.enabled })
     .from(preferences)

@@ -30,23 +30,13 @@ export async function saveSubscription(
   return saved;
 }
 
-/** A user's subscriptions (unordered: `subscriptionsOf` sorts them); a query to run or to batch. */
-export const subscriptionsQuery = (db: NotificationsDb, userId: string) =>
-  db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId));
-
-/** A user's Expo tokens (unordered: `newestTokens` sorts them); a query to run or to batch. */
-export const expoTokensQuery = (db: NotificationsDb, userId: string) =>
-  db.select().from(expoTokens).where(eq(expoTokens.userId, userId));
-
+/** Sorts subscriptions or tokens newest first, in place. */
 export const newestFirst = <T extends { createdAt: number }>(rows: T[]): T[] =>
   rows.sort((a, b) => b.createdAt - a.createdAt);
 
-export const newestTokens = (rows: { token: string; createdAt: number }[]): string[] =>
-  newestFirst(rows).map((row) => row.token);
-
 /** A user's subscriptions, newest first. */
 export async function subscriptionsOf(db: NotificationsDb, userId: string): Promise<PushSubscriptionRow[]> {
-  return newestFirst(await subscriptionsQuery(db, userId));
+  return newestFirst(await db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)));
 }
 
 export async function deleteSubscription(db: NotificationsDb, id: string, userId?: string): Promise<boolean> {
@@ -68,7 +58,9 @@ export async function saveExpoToken(db: NotificationsDb, userId: string, token: 
 
 /** A user's Expo tokens, newest first. */
 export async function expoTokensOf(db: NotificationsDb, userId: string): Promise<string[]> {
-  return newestTokens(await expoTokensQuery(db, userId));
+  return newestFirst(await db.select().from(expoTokens).where(eq(expoTokens.userId, userId))).map(
+    (row) => row.token,
+  );
 }
 
 export async function deleteExpoTokens(
