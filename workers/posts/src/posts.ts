@@ -12,6 +12,7 @@ import {
   type PostRow,
   pagePostsByAuthors,
   updatePostText,
+  type ViewedPostRow,
 } from "./db/posts";
 import type { StoredMedia } from "./db/schema";
 import type { PostsDeps } from "./deps";
@@ -55,10 +56,15 @@ function newPost(
   return { row, insert: insertPostStatement(deps.db, row), created };
 }
 
-async function one(deps: PostsDeps, row: PostRow, viewerId: string | null): Promise<Post> {
+async function one(deps: PostsDeps, row: PostRow | ViewedPostRow, viewerId: string | null): Promise<Post> {
   const [post] = await hydratePosts(deps, [row], viewerId);
   if (!post) throw new AppError("internal", "a post did not hydrate", { cause: row.id });
   return post;
+}
+
+/** A post made by this request: nobody has liked it yet, so hydrating it asks D1 nothing about likes. */
+function newlyMade(row: PostRow): ViewedPostRow {
+  return { ...row, likedByMe: false };
 }
 
 /** The caller's own, fully uploaded media among `ids`, in the order given; anything else is refused. */
@@ -87,7 +93,7 @@ export async function createPost(
   const media = await attachableMedia(deps, authorId, input.mediaIds ?? []);
   const { row, insert, created } = newPost(deps, events, { text: input.text, media, sharedPostId: null });
   await commitWithEvents(deps.outbox, [insert], [created]);
-  return one(deps, row, authorId);
+  return one(deps, newlyMade(row), authorId);
 }
 
 export async function getPost(deps: PostsDeps, id: string, viewerId: string | null): Promise<Post> {
@@ -139,7 +145,7 @@ export async function sharePost(
     events,
   );
   await commitWithEvents(deps.outbox, [insert], [created, shared]);
-  return one(deps, row, row.authorId);
+  return one(deps, newlyMade(row), row.authorId);
 }
 
 export async function likePost(deps: PostsDeps, events: EventContext, id: string): Promise<void> {
