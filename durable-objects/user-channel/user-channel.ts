@@ -84,22 +84,23 @@ export class UserChannel extends SocketRoom<NotificationsEnv, ClientFrame, Socke
       return refuse("unauthorized", "the ticket is unknown, used or expired");
     }
 
+    // Presence before the socket: notifications are pushed live only to users recorded online, and
+    // a client loads its list once welcomed. A notification stored before the row is written is in
+    // that list; one pushed after it either finds no socket yet (it was stored before the welcome,
+    // so it is in the list too) or arrives after the welcome, which goes out with the accept in one
+    // synchronous step.
+    if (this.sockets().length === 0) await this.updatePresence(userId, true);
     this.makeRoom();
-    const firstSocket = this.sockets().length === 0;
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [userId]);
     server.serializeAttachment({ userId, joinedAt: now, lastSeen: now } satisfies SocketState);
-    await this.scheduleAlarm(now + CHANNEL_LIMITS.sweepEveryMs);
-    // Presence before the welcome: notifications push live only to users recorded online, and a
-    // client loads its list once welcomed, so a notification made meanwhile is never missed (it
-    // may arrive on the socket before the welcome).
-    if (firstSocket) await this.updatePresence(userId, true);
     this.send(server, {
       type: "welcome",
       userId,
       devices: this.sockets().length,
       serverTime: now,
     } satisfies ServerFrame);
+    await this.scheduleAlarm(now + CHANNEL_LIMITS.sweepEveryMs);
     return acceptUpgrade(client);
   }
 
