@@ -137,6 +137,29 @@ describe("the events queue", () => {
     expect((await notificationsOf(ada)).items).toEqual([]);
   });
 
+  it("when a comment also mentions the post's author, then they get the comment notification only", async () => {
+    const [ada, bob, cyd] = await newAccounts(3);
+    const postId = newId("pst");
+    const commented = event(
+      "comment.created",
+      {
+        commentId: newId("cmt"),
+        postId,
+        postAuthorId: ada.user.id,
+        authorId: bob.user.id,
+        mentions: [ada.user.handle, cyd.user.handle],
+      },
+      bob.user.id,
+    );
+
+    const { ids, result } = await deliver([commented]);
+
+    expect(result.explicitAcks).toEqual(ids);
+    const forAda = (await notificationsOf(ada)).items;
+    expect(forAda.map((n) => n.type)).toEqual(["comment"]);
+    expect((await notificationsOf(cyd)).items.map((n) => n.type)).toEqual(["mention"]);
+  });
+
   it("when an event names nobody to notify (unfollow, unknown handle, own action), then it is simply acknowledged", async () => {
     const [ada, bob] = await newAccounts(2);
     const events = [
