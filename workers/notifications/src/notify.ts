@@ -4,7 +4,7 @@ import { sendSms } from "./channels/sms";
 import { deliverOnce } from "./db/deliveries";
 import { type Applied, applyEvents, unreadCount } from "./db/notifications";
 import { contactOf } from "./db/preferences";
-import { type RecipientState, recipientStatesOf } from "./db/recipient";
+import { noState, type RecipientState, recipientStatesOf } from "./db/recipient";
 import { channelOf, type NotificationDeps } from "./deps";
 import { type Actor, actorsById, toNotification } from "./notifications";
 import { effectivePreferences, type Preferences, wants } from "./preferences";
@@ -32,12 +32,7 @@ export async function handleNotificationEvent(deps: NotificationDeps, event: Dom
       wanted.map(({ userId }) => userId),
     );
     const plans = wanted.map(({ intent, userId }) => {
-      const state = states.get(userId) ?? {
-        appliedTo: null,
-        switches: [],
-        expoTokens: [],
-        subscriptions: [],
-      };
+      const state = states.get(userId) ?? noState();
       return { intent, userId, state, preferences: effectivePreferences(state.switches) };
     });
     const listed = plans.filter(({ intent, preferences }) => wants(preferences, intent.type, "inApp"));

@@ -14,6 +14,14 @@ export interface RecipientState {
   subscriptions: PushSubscriptionRow[];
 }
 
+/** A user with no stored switches, no devices, and no earlier landing of the event. */
+export const noState = (): RecipientState => ({
+  appliedTo: null,
+  switches: [],
+  expoTokens: [],
+  subscriptions: [],
+});
+
 /**
  * The recipients' switches and devices, and where the event already landed for them, by user id:
  * one D1 batch of four statements for up to MAX_IN_LIST users, however many the event reaches.
@@ -27,7 +35,7 @@ export async function recipientStatesOf(
   const stateOf = (userId: string) => {
     let state = states.get(userId);
     if (!state) {
-      state = { appliedTo: null, switches: [], expoTokens: [], subscriptions: [] };
+      state = noState();
       states.set(userId, state);
     }
     return state;
