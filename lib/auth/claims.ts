@@ -19,6 +19,9 @@ export interface Principal {
 /** A revoked session is remembered in KV for as long as one of its access tokens can still be valid. */
 export const REVOCATION_TTL_SECONDS = ACCESS_TOKEN_TTL_SECONDS + 60;
 
+/** The prefix of every revocation key in KV: listing it lists the revoked sessions. */
+export const REVOKED_SESSION_PREFIX = "revoked-session:";
+
 export function revokedSessionKey(sessionId: string): string {
-  return `revoked-session:${sessionId}`;
+  return `${REVOKED_SESSION_PREFIX}${sessionId}`;
 }

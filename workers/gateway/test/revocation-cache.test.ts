@@ -1,4 +1,7 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { IsolateRevocations } from "../../../lib/auth/authenticator";
+import { REVOCATION_TTL_SECONDS, revokedSessionKey } from "../../../lib/auth/claims";
 import { TtlCache } from "../../../lib/cache";
 import { registerAccount } from "../../../lib/testing/accounts";
 import { errorOf, request, uniqueIp } from "../../../lib/testing/http";
@@ -30,6 +33,118 @@ describe("the gateway's revocation answers (cached per isolate)", () => {
     expect(refused.status).toBe(401);
     expect((await errorOf(refused)).code).toBe("unauthorized");
     expect((await call(request("GET", "/v1/users/me", { token: other.accessToken }))).status).toBe(200);
+  });
+});
+
+/** The gateway's real KV namespace, with its reads and listings counted. */
+function countedKv() {
+  const kv = env.REVOKED_SESSIONS;
+  const ops = { get: 0, list: 0 };
+  const counted = {
+    get: (key: string) => {
+      ops.get++;
+      return kv.get(key);
+    },
+    list: (options: KVNamespaceListOptions) => {
+      ops.list++;
+      return kv.list(options);
+    },
+  } as unknown as KVNamespace;
+  return { kv: counted, ops };
+}
+
+let sessions = 0;
+const sessionId = () => `ses_revocation_test_${++sessions}_${crypto.randomUUID().slice(0, 8)}`;
+const revoke = (id: string) =>
+  env.REVOKED_SESSIONS.put(revokedSessionKey(id), "logout", { expirationTtl: REVOCATION_TTL_SECONDS });
+
+describe("IsolateRevocations (the gateway's revocation answers)", () => {
+  const TTL = 5_000;
+
+  it("reads a quiet isolate's sessions one by one and keeps each answer", async () => {
+    let now = 1_000_000;
+    const { kv, ops } = countedKv();
+    const revocations = new IsolateRevocations(kv, TTL, { afterChecks: 5, now: () => now });
+    const [a, b, c] = [sessionId(), sessionId(), sessionId()];
+    await revoke(b);
+    expect([
+      await revocations.isRevoked(a),
+      await revocations.isRevoked(b),
+      await revocations.isRevoked(c),
+    ]).toEqual([false, true, false]);
+    expect(await revocations.isRevoked(a)).toBe(false);
+    expect(ops).toEqual({ get: 3, list: 0 });
+    now += TTL;
+    expect(await revocations.isRevoked(a)).toBe(false);
+    expect(ops).toEqual({ get: 4, list: 0 });
+  });
+
+  it("lists the revoked sessions once busy, and answers every session from that listing for its time", async () => {
+    let now = 2_000_000;
+    const { kv, ops } = countedKv();
+    const revocations = new IsolateRevocations(kv, TTL, { afterChecks: 2, now: () => now });
+    const before = sessionId();
+    await revoke(before);
+    await revocations.isRevoked(sessionId());
+    await revocations.isRevoked(sessionId());
+    expect(ops).toEqual({ get: 2, list: 0 });
+
+    // The third check in this period lists, and the listing answers the rest without a read.
+    expect(await revocations.isRevoked(before)).toBe(true);
+    for (let i = 0; i < 10; i++) expect(await revocations.isRevoked(sessionId())).toBe(false);
+    expect(ops).toEqual({ get: 2, list: 1 });
+
+    // A revocation after the listing is seen once the listing is older than its time, not before.
+    const after = sessionId();
+    await revoke(after);
+    now += TTL - 1;
+    expect(await revocations.isRevoked(after)).toBe(false);
+    now += 1;
+    expect(await revocations.isRevoked(after)).toBe(true);
+    expect(ops).toEqual({ get: 2, list: 2 });
+  });
+
+  it("makes the checks that arrive together wait for one listing", async () => {
+    const { kv, ops } = countedKv();
+    const revocations = new IsolateRevocations(kv, TTL, { afterChecks: 0 });
+    const revoked = sessionId();
+    await revoke(revoked);
+    const ids = [revoked, ...Array.from({ length: 9 }, sessionId)];
+    const answers = await Promise.all(ids.map((id) => revocations.isRevoked(id)));
+    expect(answers).toEqual([true, ...Array(9).fill(false)]);
+    expect(ops).toEqual({ get: 0, list: 1 });
+  });
+
+  it("forgets its listing when told that sessions may have been revoked (a write through this isolate)", async () => {
+    const { kv, ops } = countedKv();
+    const revocations = new IsolateRevocations(kv, TTL, { afterChecks: 0 });
+    const id = sessionId();
+    expect(await revocations.isRevoked(id)).toBe(false);
+    await revoke(id);
+    expect(await revocations.isRevoked(id)).toBe(false);
+    revocations.forget();
+    expect(await revocations.isRevoked(id)).toBe(true);
+    expect(ops).toEqual({ get: 0, list: 2 });
+  });
+
+  it("reads one by one when the revoked sessions do not fit its pages, and lists again only later", async () => {
+    let now = 3_000_000;
+    const { kv, ops } = countedKv();
+    const revocations = new IsolateRevocations(kv, TTL, {
+      afterChecks: 0,
+      pageSize: 1,
+      maxPages: 2,
+      now: () => now,
+    });
+    const revoked = [sessionId(), sessionId(), sessionId()];
+    for (const id of revoked) await revoke(id);
+    expect(await revocations.isRevoked(revoked[0] ?? "")).toBe(true);
+    expect(await revocations.isRevoked(revoked[1] ?? "")).toBe(true);
+    expect(await revocations.isRevoked(sessionId())).toBe(false);
+    expect(ops).toEqual({ get: 3, list: 2 });
+    now += TTL;
+    await revocations.isRevoked(sessionId());
+    expect(ops).toEqual({ get: 4, list: 4 });
   });
 });
 
