@@ -114,6 +114,40 @@ describe("publish", () => {
   });
 });
 
+describe("publishManyToOnline", () => {
+  it("when several broadcasts name users, then each online user gets their events in order and offline ones are skipped", async () => {
+    const [ada, bob, cyd] = [await newAccount(), await newAccount(), await newAccount()];
+    const adaLive = await connect(ada);
+    const bobLive = await connect(bob);
+
+    const result = await worker.NotificationsService.publishManyToOnline([
+      { userIds: [ada.user.id, cyd.user.id], event: feedNew("pst_a", "usr_x") },
+      { userIds: [ada.user.id, bob.user.id, bob.user.id], event: feedNew("pst_b", "usr_y") },
+    ]);
+
+    expect(result).toEqual({ online: 2, delivered: 3 });
+    expect((await adaLive.next("feed.new")).postId).toBe("pst_a");
+    expect((await adaLive.next("feed.new")).postId).toBe("pst_b");
+    expect((await bobLive.next("feed.new")).postId).toBe("pst_b");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(bobLive.frames.filter((frame) => frame.type === "feed.new")).toHaveLength(1);
+    adaLive.close();
+    bobLive.close();
+  });
+
+  it("when the broadcasts name more users than one call takes, then it fails with a validation error", async () => {
+    const ids = Array.from({ length: 2501 }, (_, i) => `usr_${i}`);
+    const tooMany = await rpcError(() =>
+      worker.NotificationsService.publishManyToOnline([
+        { userIds: ids, event: feedNew("pst_a", "usr_x") },
+        { userIds: ids, event: feedNew("pst_b", "usr_x") },
+      ]),
+    );
+    expect(tooMany.message).toMatch(/at most 5000 user ids/);
+    expect(await worker.NotificationsService.publishManyToOnline([])).toEqual({ online: 0, delivered: 0 });
+  });
+});
+
 describe("frames", () => {
   it("answers ping with pong, plain 'ping' with 'pong', and bad frames with an error frame", async () => {
     const ada = await newAccount();

@@ -149,27 +149,60 @@ async function fanOutPosts(deps: FeedDeps, events: EventOf<"post.created">[]): P
     FANOUT_CONCURRENCY,
   );
 
-  for (const { event, followerIds } of announced) {
-    if (!failures.has(event.id)) await announceLive(deps, followerIds, event.data);
-  }
+  await announceLive(
+    deps,
+    announced.filter(({ event }) => !failures.has(event.id)),
+  );
   return failures;
 }
 
+/** User ids, and posts, per notifications call (its MAX_BROADCAST_USERS and MAX_BROADCASTS). */
+const ANNOUNCED_USERS_PER_CALL = 5000;
+const ANNOUNCED_POSTS_PER_CALL = 100;
+
 /**
  * Tells the followers who are online that their feed has something new (`feed.new` on their live
- * channel). The timelines already hold the post: this is only a nudge, so a failure is logged and
- * the event is not retried for it. Big authors' followers get no nudge (their posts merge at read).
+ * channel), for every post of a batch in one notifications call (one presence query), or a few when
+ * they name more than ANNOUNCED_USERS_PER_CALL followers. The timelines already hold the posts:
+ * this is only a nudge, so a failure is logged and the events are not retried for it. Big authors'
+ * followers get no nudge (their posts merge at read).
  */
-async function announceLive(deps: FeedDeps, followerIds: string[], data: EventData<"post.created">) {
-  if (followerIds.length === 0) return;
-  try {
-    await deps.notifications.publishToOnline(followerIds, {
-      type: "feed.new",
-      postId: data.postId,
-      authorId: data.authorId,
-    });
-  } catch (error) {
-    log("warn", "feed.new not announced", { postId: data.postId, ...describeError(error) });
+async function announceLive(
+  deps: FeedDeps,
+  posts: { event: EventOf<"post.created">; followerIds: string[] }[],
+): Promise<void> {
+  // Packed into calls of at most ANNOUNCED_USERS_PER_CALL ids and ANNOUNCED_POSTS_PER_CALL posts (a post with
+  // more followers than one call takes is split over calls).
+  const calls: { event: EventOf<"post.created">; followerIds: string[] }[][] = [];
+  let room = 0;
+  for (const { event, followerIds } of posts) {
+    for (let from = 0; from < followerIds.length; ) {
+      const current = calls.at(-1);
+      if (!current || room === 0 || current.length >= ANNOUNCED_POSTS_PER_CALL) {
+        calls.push([]);
+        room = ANNOUNCED_USERS_PER_CALL;
+        continue;
+      }
+      const slice = followerIds.slice(from, from + room);
+      current.push({ event, followerIds: slice });
+      room -= slice.length;
+      from += slice.length;
+    }
+  }
+  for (const call of calls) {
+    try {
+      await deps.notifications.publishManyToOnline(
+        call.map(({ event, followerIds }) => ({
+          userIds: followerIds,
+          event: { type: "feed.new", postId: event.data.postId, authorId: event.data.authorId },
+        })),
+      );
+    } catch (error) {
+      log("warn", "feed.new not announced", {
+        postIds: call.map(({ event }) => event.data.postId).join(","),
+        ...describeError(error),
+      });
+    }
   }
 }
 

@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { newId } from "../../../lib/ids";
 import type { TestAccount } from "../../../lib/testing/accounts";
 import { request } from "../../../lib/testing/http";
 import { openSocket } from "../../../lib/testing/sockets";
-import { eventually, follow, newAccounts, newPost } from "./worker";
+import { deliver, event, eventually, follow, newAccounts, newPost } from "./worker";
 
 /** The user's live channel on the real notifications Worker (/v1/me/ws), connected. */
 async function liveChannel(who: TestAccount) {
@@ -42,5 +43,46 @@ describe("live feed updates", () => {
     // The last socket closing takes the user out of the presence index.
     bobLive.close();
     await eventually(async () => expect(await isOnline(bob.user.id)).toBe(false));
+  });
+
+  it("when a batch holds several new posts, then online followers get feed.new for each, announced in one call", async () => {
+    const [ada, bob, cyd, dan] = await newAccounts(4);
+    await follow(cyd, ada);
+    await follow(cyd, bob);
+    await follow(dan, bob);
+    const cydLive = await liveChannel(cyd);
+    const [adaPost, bobPost] = [newId("pst"), newId("pst")];
+    const created = (author: TestAccount, postId: string) =>
+      event(
+        "post.created",
+        { postId, authorId: author.user.id, sharedPostId: null, mentions: [], createdAt: Date.now() },
+        author.user.id,
+      );
+    let calls = 0;
+    const notifications = {
+      publishManyToOnline: (broadcasts: Parameters<FeedEnv["NOTIFICATIONS"]["publishManyToOnline"]>[0]) => {
+        calls++;
+        return env.NOTIFICATIONS.publishManyToOnline(broadcasts);
+      },
+    } as unknown as FeedEnv["NOTIFICATIONS"];
+
+    const delivered = await deliver([created(ada, adaPost), created(bob, bobPost)], {
+      ...env,
+      NOTIFICATIONS: notifications,
+    });
+
+    expect(delivered.result.explicitAcks).toEqual(delivered.ids);
+    expect(calls).toBe(1);
+    expect(await cydLive.next("feed.new", 5000)).toEqual({
+      type: "feed.new",
+      postId: adaPost,
+      authorId: ada.user.id,
+    });
+    expect(await cydLive.next("feed.new", 5000)).toEqual({
+      type: "feed.new",
+      postId: bobPost,
+      authorId: bob.user.id,
+    });
+    cydLive.close();
   });
 });

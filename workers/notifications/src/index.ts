@@ -15,6 +15,39 @@ export { UserChannel } from "../../../durable-objects/user-channel/user-channel"
 
 const app = createNotificationsApp();
 
+/** User ids one broadcast call may name (all of its broadcasts together), and its broadcasts. */
+const MAX_BROADCAST_USERS = 5000;
+const MAX_BROADCASTS = 100;
+
+/** Each broadcast's event to those of its users who are online; one presence query for all of them. */
+async function broadcastToOnline(
+  env: NotificationsEnv,
+  broadcasts: { userIds: string[]; event: LiveEvent }[],
+): Promise<{ online: number; delivered: number }> {
+  const online = new Set(
+    await onlineAmong(
+      notificationsDb(env.DB),
+      broadcasts.flatMap(({ userIds }) => userIds),
+    ),
+  );
+  const eventsOf = new Map<string, LiveEvent[]>();
+  for (const { userIds, event } of broadcasts) {
+    for (const userId of new Set(userIds)) {
+      if (online.has(userId)) eventsOf.set(userId, [...(eventsOf.get(userId) ?? []), event]);
+    }
+  }
+  const deps = notificationDeps(env);
+  const results = await Promise.allSettled(
+    [...eventsOf].map(async ([userId, events]) => {
+      let delivered = 0;
+      for (const event of events) delivered += (await channelOf(deps, userId).publish(event)).delivered;
+      return delivered;
+    }),
+  );
+  const delivered = results.reduce((sum, r) => sum + (r.status === "fulfilled" ? r.value : 0), 0);
+  return { online: eventsOf.size, delivered };
+}
+
 /** Domain events from plaza-notification-events: each one validated, then notified (once). */
 async function queue(batch: MessageBatch<unknown>, env: NotificationsEnv): Promise<void> {
   await consumeEvents(batch, {
@@ -68,12 +101,28 @@ export class NotificationsService extends ServiceEntrypoint<NotificationsEnv> {
    * skipped; nothing here must be kept for them.
    */
   async publishToOnline(userIds: string[], event: LiveEvent): Promise<{ online: number; delivered: number }> {
-    const users = parse(z.array(UserId).max(5000), userIds);
+    const users = parse(z.array(UserId).max(MAX_BROADCAST_USERS), userIds);
     const live = parse(LiveEvent, event);
-    const online = await onlineAmong(notificationsDb(this.env.DB), users);
-    const deps = notificationDeps(this.env);
-    const results = await Promise.allSettled(online.map((id) => channelOf(deps, id).publish(live)));
-    const delivered = results.reduce((sum, r) => sum + (r.status === "fulfilled" ? r.value.delivered : 0), 0);
-    return { online: online.length, delivered };
+    return broadcastToOnline(this.env, [{ userIds: users, event: live }]);
+  }
+
+  /**
+   * Several broadcasts at once (say the `feed.new` of every post in a queue batch): one presence
+   * query for all of their users, then each online user's events in the order given. At most
+   * MAX_BROADCASTS broadcasts and MAX_BROADCAST_USERS user ids in all.
+   */
+  async publishManyToOnline(
+    broadcasts: { userIds: string[]; event: LiveEvent }[],
+  ): Promise<{ online: number; delivered: number }> {
+    const list = parse(
+      z
+        .array(z.strictObject({ userIds: z.array(UserId), event: LiveEvent }))
+        .max(MAX_BROADCASTS)
+        .refine((all) => all.reduce((sum, { userIds }) => sum + userIds.length, 0) <= MAX_BROADCAST_USERS, {
+          message: `at most ${MAX_BROADCAST_USERS} user ids in all`,
+        }),
+      broadcasts,
+    );
+    return broadcastToOnline(this.env, list);
   }
 }
