@@ -47,8 +47,10 @@ export interface RevocationSnapshotOptions {
  * `list` of the prefix, one page while fewer than 1,000 sessions are revoked within a token's
  * lifetime) and answers every session from that listing for `ttlMs`. Same staleness bound, and one
  * KV operation per `ttlMs` instead of one per request (a list is billed as ten reads, hence the
- * threshold). When more sessions are revoked than `maxPages` pages hold, or the listing fails, the
- * isolate goes back to per-session reads for `ttlMs`.
+ * threshold). The check that finds the listing expired takes the next one; checks that come
+ * while it is in flight read per session rather than wait for another request's listing. When
+ * more sessions are revoked than `maxPages` pages hold, or the listing fails, the isolate goes
+ * back to per-session reads for `ttlMs`.
  */
 export class IsolateRevocations implements RevocationCheck {
   readonly #kv: KVNamespace;
@@ -60,7 +62,8 @@ export class IsolateRevocations implements RevocationCheck {
   readonly #answers: TtlCache<string, boolean>;
   /** The revoked sessions as a listing that started at `takenAt` saw them. */
   #snapshot: { revoked: Set<string>; takenAt: number } | null = null;
-  #listing: Promise<void> | null = null;
+  /** The listing in flight, by when it started (null: none). */
+  #listing: { since: number } | null = null;
   /** Until when listing is not tried again (too many revoked sessions, or a failed listing). */
   #noListingUntil = 0;
   /** Revocation checks in the current period (since `since`) and in the one before. */
@@ -84,8 +87,9 @@ export class IsolateRevocations implements RevocationCheck {
     if (fromSnapshot !== undefined) return fromSnapshot;
     const known = this.#answers.get(sessionId);
     if (known !== undefined) return known;
-    if (busy) {
-      await this.#list();
+    const listing = busy ? this.#startListing() : null;
+    if (listing) {
+      await this.#takeSnapshot(listing);
       const listed = this.#fromSnapshot(sessionId);
       if (listed !== undefined) return listed;
     }
@@ -128,20 +132,29 @@ export class IsolateRevocations implements RevocationCheck {
     );
   }
 
-  /** One listing at a time; the requests that arrive meanwhile wait for it. */
-  #list(): Promise<void> {
-    if (!this.#listing) {
-      const listing = this.#takeSnapshot().finally(() => {
-        if (this.#listing === listing) this.#listing = null;
-      });
-      this.#listing = listing;
-    }
+  /**
+   * A listing for this check to take, or null while another request's is in flight (the checks
+   * meanwhile read per session). A check never awaits another request's listing: that request may
+   * end before its listing settles, and a promise of an ended request can stay pending forever. So
+   * a listing that has not settled within LISTING_GIVE_UP_MS counts as lost.
+   */
+  #startListing(): { since: number } | null {
+    const now = this.#now();
+    if (this.#listing && now - this.#listing.since < LISTING_GIVE_UP_MS) return null;
+    this.#listing = { since: now };
     return this.#listing;
   }
 
-  async #takeSnapshot(): Promise<void> {
-    const generation = this.#generation;
-    const takenAt = this.#now();
+  async #takeSnapshot(listing: { since: number }): Promise<void> {
+    try {
+      await this.#list(this.#generation, listing.since);
+    } finally {
+      if (this.#listing === listing) this.#listing = null;
+    }
+  }
+
+  /** Lists the revoked sessions; keeps them unless forget() was called meanwhile. */
+  async #list(generation: number, takenAt: number): Promise<void> {
     const revoked = new Set<string>();
     try {
       let cursor: string | undefined;
@@ -167,6 +180,9 @@ export class IsolateRevocations implements RevocationCheck {
     this.#noListingUntil = this.#now() + this.#ttlMs;
   }
 }
+
+/** After this long, a listing that has not settled is taken as lost and another may start. */
+const LISTING_GIVE_UP_MS = 10_000;
 
 /** Keyed by the KV binding, which the runtime keeps for the isolate's life. */
 const revocationCaches = new WeakMap<object, IsolateRevocations>();

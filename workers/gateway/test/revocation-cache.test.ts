@@ -104,7 +104,7 @@ describe("IsolateRevocations (the gateway's revocation answers)", () => {
     expect(ops).toEqual({ get: 2, list: 2 });
   });
 
-  it("makes the checks that arrive together wait for one listing", async () => {
+  it("lists once for checks that arrive together; the others read per session instead of waiting for it", async () => {
     const { kv, ops } = countedKv();
     const revocations = new IsolateRevocations(kv, TTL, { afterChecks: 0 });
     const revoked = sessionId();
@@ -112,7 +112,36 @@ describe("IsolateRevocations (the gateway's revocation answers)", () => {
     const ids = [revoked, ...Array.from({ length: 9 }, sessionId)];
     const answers = await Promise.all(ids.map((id) => revocations.isRevoked(id)));
     expect(answers).toEqual([true, ...Array(9).fill(false)]);
-    expect(ops).toEqual({ get: 0, list: 1 });
+    expect(ops).toEqual({ get: 9, list: 1 });
+    expect(await revocations.isRevoked(sessionId())).toBe(false);
+    expect(ops).toEqual({ get: 9, list: 1 });
+  });
+
+  it("takes a listing that never settles (its request ended) as lost, and lists again later", async () => {
+    let now = 4_000_000;
+    const { kv, ops } = countedKv();
+    let hang = true;
+    const stalling = {
+      get: (key: string) => kv.get(key),
+      list: (options: KVNamespaceListOptions) => {
+        if (!hang) return kv.list(options);
+        hang = false;
+        ops.list++;
+        return new Promise<never>(() => {});
+      },
+    } as unknown as KVNamespace;
+    const revocations = new IsolateRevocations(stalling, TTL, { afterChecks: 0, now: () => now });
+    const revoked = sessionId();
+    await revoke(revoked);
+
+    void revocations.isRevoked(sessionId());
+    expect(await revocations.isRevoked(revoked)).toBe(true);
+    expect(ops).toEqual({ get: 1, list: 1 });
+
+    now += 10_000;
+    expect(await revocations.isRevoked(revoked)).toBe(true);
+    expect(await revocations.isRevoked(sessionId())).toBe(false);
+    expect(ops).toEqual({ get: 1, list: 2 });
   });
 
   it("forgets its listing when told that sessions may have been revoked (a write through this isolate)", async () => {
