@@ -41,7 +41,8 @@ export class AccessTokenVerifier {
   readonly #refreshCooldownMs: number;
   readonly #now: () => number;
   readonly #verified = new Map<string, CachedToken>();
-  #keys: Promise<JWTVerifyGetKey> | null = null;
+  /** The loaded key set (never a load in flight: see #loadKeys). */
+  #keys: JWTVerifyGetKey | null = null;
   #loadedAt = 0;
 
   constructor(source: JwksSource, options: VerifierOptions = {}) {
@@ -103,17 +104,18 @@ export class AccessTokenVerifier {
     }
   };
 
-  #loadKeys(force: boolean): Promise<JWTVerifyGetKey> {
-    if (!this.#keys || force) {
-      this.#loadedAt = this.#now();
-      const loading = this.#source.jwks().then((jwks) => createLocalJWKSet(jwks));
-      // A failed load must not stick: the next request tries again.
-      loading.catch(() => {
-        if (this.#keys === loading) this.#keys = null;
-      });
-      this.#keys = loading;
-    }
-    return this.#keys;
+  /**
+   * The key set, loaded when there is none yet (or `force`). Only a loaded set is shared: requests
+   * that find none each load it, rather than await another request's load, because that request
+   * may end before its load settles and a promise of an ended request can stay pending forever
+   * (the isolate would then refuse every token). A failed load leaves nothing behind.
+   */
+  async #loadKeys(force: boolean): Promise<JWTVerifyGetKey> {
+    if (this.#keys && !force) return this.#keys;
+    this.#loadedAt = this.#now();
+    const keys = createLocalJWKSet(await this.#source.jwks());
+    this.#keys = keys;
+    return keys;
   }
 
   #remember(token: string, entry: CachedToken): void {

@@ -66,6 +66,23 @@ describe("signing key rotation", () => {
     expect(source.loads).toBe(1);
   });
 
+  it("when a first key load never settles (its request ended), then later requests load the keys themselves", async () => {
+    const keys = await SigningKeys.fromSecret(env.SIGNING_KEYS);
+    const source = changingSource(await keys.jwks());
+    let first = true;
+    const verifier = new AccessTokenVerifier({
+      jwks: () => {
+        if (!first) return source.load();
+        first = false;
+        return new Promise<never>(() => {});
+      },
+    });
+    const { token } = await keys.signAccessToken(principal);
+    void verifier.verify(token);
+    expect(await verifier.verify(token)).toEqual(principal);
+    expect(source.loads).toBe(1);
+  });
+
   it("remembers a verified token until it expires, and verifies again after", async () => {
     const keys = await SigningKeys.fromSecret(env.SIGNING_KEYS);
     let now = Date.now();
