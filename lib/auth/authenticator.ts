@@ -71,7 +71,7 @@ export class IsolateRevocations implements RevocationCheck {
   /** Bumped by forget(): a listing that started before it must not be kept. */
   #generation = 0;
 
-  constructor(kv: KVNamespace, ttlMs: number, options: RevocationSnapshotOptions) {
+  constructor(kv: KVNamespace, ttlMs: number, options: RevocationSnapshotOptions = {}) {
     this.#kv = kv;
     this.#ttlMs = ttlMs;
     this.#afterChecks = options.afterChecks ?? 20;
@@ -187,14 +187,10 @@ const LISTING_GIVE_UP_MS = 10_000;
 /** Keyed by the KV binding, which the runtime keeps for the isolate's life. */
 const revocationCaches = new WeakMap<object, IsolateRevocations>();
 
-export function cachedKvRevocations(
-  kv: KVNamespace,
-  ttlMs: number,
-  options: RevocationSnapshotOptions = {},
-): RevocationCheck {
+export function cachedKvRevocations(kv: KVNamespace, ttlMs: number): RevocationCheck {
   let revocations = revocationCaches.get(kv);
   if (!revocations) {
-    revocations = new IsolateRevocations(kv, ttlMs, options);
+    revocations = new IsolateRevocations(kv, ttlMs);
     revocationCaches.set(kv, revocations);
   }
   return revocations;

@@ -171,8 +171,8 @@ async function announceLive(
   deps: FeedDeps,
   posts: { event: EventOf<"post.created">; followerIds: string[] }[],
 ): Promise<void> {
-  // Packed into calls of at most ANNOUNCED_USERS_PER_CALL ids and ANNOUNCED_POSTS_PER_CALL posts (a post with
-  // more followers than one call takes is split over calls).
+  // Packed into calls of at most ANNOUNCED_USERS_PER_CALL ids and ANNOUNCED_POSTS_PER_CALL posts
+  // (a post with more followers than one call takes is split over calls).
   const calls: { event: EventOf<"post.created">; followerIds: string[] }[][] = [];
   let room = 0;
   for (const { event, followerIds } of posts) {

@@ -19,6 +19,13 @@ const app = createNotificationsApp();
 const MAX_BROADCAST_USERS = 5000;
 const MAX_BROADCASTS = 100;
 
+const Broadcasts = z
+  .array(z.strictObject({ userIds: z.array(UserId), event: LiveEvent }))
+  .max(MAX_BROADCASTS)
+  .refine((all) => all.reduce((sum, { userIds }) => sum + userIds.length, 0) <= MAX_BROADCAST_USERS, {
+    message: `at most ${MAX_BROADCAST_USERS} user ids in all`,
+  });
+
 /** Each broadcast's event to those of its users who are online; one presence query for all of them. */
 async function broadcastToOnline(
   env: NotificationsEnv,
@@ -33,7 +40,10 @@ async function broadcastToOnline(
   const eventsOf = new Map<string, LiveEvent[]>();
   for (const { userIds, event } of broadcasts) {
     for (const userId of new Set(userIds)) {
-      if (online.has(userId)) eventsOf.set(userId, [...(eventsOf.get(userId) ?? []), event]);
+      if (!online.has(userId)) continue;
+      const events = eventsOf.get(userId);
+      if (events) events.push(event);
+      else eventsOf.set(userId, [event]);
     }
   }
   const deps = notificationDeps(env);
@@ -114,15 +124,6 @@ export class NotificationsService extends ServiceEntrypoint<NotificationsEnv> {
   async publishManyToOnline(
     broadcasts: { userIds: string[]; event: LiveEvent }[],
   ): Promise<{ online: number; delivered: number }> {
-    const list = parse(
-      z
-        .array(z.strictObject({ userIds: z.array(UserId), event: LiveEvent }))
-        .max(MAX_BROADCASTS)
-        .refine((all) => all.reduce((sum, { userIds }) => sum + userIds.length, 0) <= MAX_BROADCAST_USERS, {
-          message: `at most ${MAX_BROADCAST_USERS} user ids in all`,
-        }),
-      broadcasts,
-    );
-    return broadcastToOnline(this.env, list);
+    return broadcastToOnline(this.env, parse(Broadcasts, broadcasts));
   }
 }
