@@ -5,7 +5,6 @@ import { ulid } from "../../lib/ids";
 import { migrateSqlStorage } from "../../lib/sql-migrations";
 import { unique } from "../../lib/testing/http";
 import type { TimelineEntry } from "./rpc";
-import { MIGRATIONS } from "./schema";
 import { decayedAffinity, TIMELINE_LIMITS, TimelineStorage } from "./storage";
 
 /** A Timeline of its own for each test. */
@@ -147,10 +146,28 @@ describe("Timeline", () => {
     });
   });
 
+  it("runs each migration once, on storage never migrated and on storage some behind", async () => {
+    await runInDurableObject(freshTimeline(), (_instance, state) => {
+      const sql = state.storage.sql;
+      sql.exec("DROP TABLE _meta");
+      // Running one of these twice would fail: the table exists.
+      const migrations = ["CREATE TABLE first_table (x)", "CREATE TABLE second_table (x)"];
+
+      migrateSqlStorage(sql, migrations.slice(0, 1));
+      migrateSqlStorage(sql, migrations);
+      migrateSqlStorage(sql, migrations);
+
+      expect(Number(sql.exec("SELECT value FROM _meta WHERE key = 'schema'").one().value)).toBe(2);
+      expect(sql.exec("SELECT count(*) AS n FROM second_table").one().n).toBe(0);
+    });
+  });
+
   it("gives a timeline stored before the counter existed its count when it wakes", async () => {
     await runInDurableObject(freshTimeline(), (_instance, state) => {
       const sql = state.storage.sql;
-      migrateSqlStorage(sql, MIGRATIONS.slice(0, 1));
+      // The object has just migrated to the latest schema: back to the first one, as stored before.
+      sql.exec(`DROP TRIGGER entries_added; DROP TRIGGER entries_removed; DROP TABLE counters;
+                UPDATE _meta SET value = 1 WHERE key = 'schema'`);
       for (const post of [entry("usr_a", 1), entry("usr_a", 2), entry("usr_b", 3)]) {
         sql.exec(
           "INSERT INTO entries (post_id, author_id, shared_post_id, created_at) VALUES (?, ?, ?, ?)",
