@@ -31,6 +31,14 @@ export type Identity = Forwarded["identity"];
  */
 export const FORWARDED_HEADER = "x-plaza-forwarded";
 
+/**
+ * Set by the auth service on the response to a request that ended sessions (logout, a revoked
+ * session, a password change, refresh-token reuse): the gateway then forgets its isolate's
+ * revocation answers, so the ended sessions' access tokens are refused at once through it, and
+ * takes the header off before the client sees it (docs/decisions.md, 2).
+ */
+export const SESSIONS_ENDED_HEADER = "x-plaza-sessions-ended";
+
 /** The request as the gateway hands it to a service: the same request plus what it found. */
 export function forwardedRequest(request: Request, forwarded: Forwarded): Request {
   const headers = new Headers(request.headers);

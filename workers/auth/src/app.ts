@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createApp } from "../../../lib/app";
 import { jsonResponse } from "../../../lib/openapi";
-import { localAuthenticator } from "./deps";
+import { SESSIONS_ENDED_HEADER } from "../../../lib/service";
+import { endedSessions, localAuthenticator } from "./deps";
 import { accountRoutes } from "./routes/accounts";
 import { sessionRoutes } from "./routes/sessions";
 import { tokenRoutes } from "./routes/tokens";
@@ -11,6 +12,10 @@ import { signingKeys } from "./signing-keys";
 /** The auth service's HTTP API: accounts, tokens and sessions under /v1/auth, and the JWKS. */
 export function createAuthApp() {
   const app = createApp<AuthEnv>({ service: "auth", authenticator: localAuthenticator });
+  app.use(async function reportEndedSessions(c, next) {
+    await next();
+    if (endedSessions(c.req.raw)) c.header(SESSIONS_ENDED_HEADER, "1");
+  });
   app.route("/v1/auth", accountRoutes);
   app.route("/v1/auth", tokenRoutes);
   app.route("/v1/auth", sessionRoutes);

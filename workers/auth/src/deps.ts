@@ -34,6 +34,28 @@ export async function accountDeps(
   };
 }
 
+/** Requests of this isolate that ended at least one session; an entry lives as long as its request. */
+const endedSessionsIn = new WeakSet<Request>();
+
+/**
+ * accountDeps for an HTTP request. A request that ends sessions is remembered, and its response
+ * carries SESSIONS_ENDED_HEADER (createAuthApp) so the gateway forgets its revocation answers.
+ * `afterResponse`: events are sent after the response (waitUntil) instead of before it.
+ */
+export async function requestDeps(
+  c: Context<{ Bindings: AuthEnv }>,
+  { afterResponse = false }: { afterResponse?: boolean } = {},
+): Promise<AccountDeps> {
+  const deps = await accountDeps(c.env, afterResponse ? c.executionCtx : undefined);
+  const request = c.req.raw;
+  return { ...deps, sessionsEnded: () => endedSessionsIn.add(request) };
+}
+
+/** Whether handling this request ended sessions (see requestDeps). */
+export function endedSessions(request: Request): boolean {
+  return endedSessionsIn.has(request);
+}
+
 /**
  * The auth service checks tokens against its own keys and its own sessions table, which is the
  * source of truth that the KV revocation list only mirrors.

@@ -22,6 +22,8 @@ export interface SessionDeps {
   keys: SigningKeys;
   revoked: KVNamespace;
   now: number;
+  /** Told when this call ended at least one session (the HTTP layer tells the gateway: requestDeps). */
+  sessionsEnded?: () => void;
 }
 
 export interface TokenPair {
@@ -107,6 +109,7 @@ export async function endSessions(
   reason: RevokeReason,
 ): Promise<void> {
   const revoked = await revokeSessions(deps.db, sessionIds, reason, deps.now);
+  if (revoked.length > 0) deps.sessionsEnded?.();
   await publishRevocations(deps.revoked, revoked, reason);
 }
 

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { revokedSessionKey } from "../../../lib/auth/claims";
+import { SESSIONS_ENDED_HEADER } from "../../../lib/service";
 import { registerAccount } from "../../../lib/testing/accounts";
 import { request, unique } from "../../../lib/testing/http";
 import { decodeJwt } from "../../../lib/testing/tokens";
@@ -33,6 +34,7 @@ describe("register", () => {
     );
 
     expect(response.status).toBe(201);
+    expect(response.headers.get(SESSIONS_ENDED_HEADER)).toBeNull();
     const body = (await response.json()) as Record<string, unknown> & {
       user: { id: string };
       accessToken: string;
@@ -156,6 +158,8 @@ describe("refresh", () => {
     );
 
     expect(response.status).toBe(200);
+    // An ordinary refresh ends no session: the gateway keeps its revocation answers.
+    expect(response.headers.get(SESSIONS_ENDED_HEADER)).toBeNull();
     const body = (await response.json()) as { accessToken: string; refreshToken: string; expiresIn: number };
     expect(body.refreshToken).not.toBe(account.refreshToken);
     expect(decodeJwt(body.accessToken).payload.sid).toBe(decodeJwt(account.accessToken).payload.sid);
@@ -188,12 +192,15 @@ describe("logout", () => {
     );
 
     expect(response.status).toBe(204);
+    expect(response.headers.get(SESSIONS_ENDED_HEADER)).toBe("1");
     expect(await sessionRow(sid)).toMatchObject({ revoked_reason: "logout", revoked_at: expect.any(Number) });
     expect(await env.REVOKED_SESSIONS.get(revokedSessionKey(sid))).toBe("logout");
     const again = await call(
       request("POST", "/v1/auth/logout", { body: { refreshToken: account.refreshToken } }),
     );
     expect(again.status).toBe(204);
+    // Already ended: this one ended nothing.
+    expect(again.headers.get(SESSIONS_ENDED_HEADER)).toBeNull();
   });
 });
 
@@ -227,6 +234,7 @@ describe("sessions", () => {
     );
 
     expect(response.status).toBe(204);
+    expect(response.headers.get(SESSIONS_ENDED_HEADER)).toBe("1");
     expect(await sessionRow(other)).toMatchObject({ revoked_reason: "revoked" });
     expect(await env.REVOKED_SESSIONS.get(revokedSessionKey(other))).toBe("revoked");
   });
@@ -250,6 +258,7 @@ describe("password change", () => {
     );
 
     expect(response.status).toBe(204);
+    expect(response.headers.get(SESSIONS_ENDED_HEADER)).toBe("1");
     expect(await sessionRow(other)).toMatchObject({ revoked_reason: "password_changed" });
     expect(await sessionRow(current)).toMatchObject({ revoked_at: null });
     expect(await env.REVOKED_SESSIONS.get(revokedSessionKey(other))).toBe("password_changed");

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { revokedSessionKey } from "../../../lib/auth/claims";
+import { SESSIONS_ENDED_HEADER } from "../../../lib/service";
 import { registerAccount } from "../../../lib/testing/accounts";
 import { errorOf, request } from "../../../lib/testing/http";
 import { badTokenCases, decodeJwt, forgeToken } from "../../../lib/testing/tokens";
@@ -36,6 +37,7 @@ describe("refresh token reuse", () => {
     const reuse = await refresh(account.refreshToken);
 
     expect(reuse.status).toBe(401);
+    expect(reuse.headers.get(SESSIONS_ENDED_HEADER)).toBe("1");
     expect((await errorOf(reuse)).message).toMatch(/already used/);
     expect(await sessionOf(account.accessToken)).toMatchObject({ revoked_reason: "refresh_reuse" });
     const sid = decodeJwt(account.accessToken).payload.sid as string;

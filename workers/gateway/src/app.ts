@@ -9,8 +9,8 @@ import { ROUTES } from "./services";
 /**
  * How long the gateway's isolate keeps a "not revoked" answer from KV (per session, or for every
  * session from one listing when the isolate is busy: docs/decisions.md, 2): a KV read on every
- * request cost about half a millisecond of CPU (bench/social). Writes to the auth service through
- * this isolate forget the answers at once (routes/proxy.ts); other isolates see a revocation within this.
+ * request cost about half a millisecond of CPU (bench/social). A request through this isolate that
+ * ends sessions forgets the answers at once (routes/proxy.ts); other isolates see it within this.
  */
 const REVOCATION_CACHE_MS = 5_000;
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { IsolateRevocations } from "../../../lib/auth/authenticator";
 import { REVOCATION_TTL_SECONDS, revokedSessionKey } from "../../../lib/auth/claims";
 import { TtlCache } from "../../../lib/cache";
+import { SESSIONS_ENDED_HEADER } from "../../../lib/service";
 import { registerAccount } from "../../../lib/testing/accounts";
 import { errorOf, request, uniqueIp } from "../../../lib/testing/http";
 import { decodeJwt } from "../../../lib/testing/tokens";
@@ -33,6 +34,34 @@ describe("the gateway's revocation answers (cached per isolate)", () => {
     expect(refused.status).toBe(401);
     expect((await errorOf(refused)).code).toBe("unauthorized");
     expect((await call(request("GET", "/v1/users/me", { token: other.accessToken }))).status).toBe(200);
+  });
+
+  it("keeps its answers through sign-ins and refreshes, and forgets them when a logout goes through", async () => {
+    const [watched, busy] = [await registerAccount({ fetch: call }), await registerAccount({ fetch: call })];
+    const me = async (token: string) => (await call(request("GET", "/v1/users/me", { token }))).status;
+    expect(await me(watched.accessToken)).toBe(200);
+    // Revoked elsewhere (another location): this isolate answers from what it kept, for now.
+    const { sid } = decodeJwt(watched.accessToken).payload as { sid: string };
+    await revoke(sid);
+    expect(await me(watched.accessToken)).toBe(200);
+
+    const headers = { "cf-connecting-ip": uniqueIp() };
+    const refreshed = await call(
+      request("POST", "/v1/auth/refresh", { headers, body: { refreshToken: busy.refreshToken } }),
+    );
+    expect(refreshed.status).toBe(200);
+    const signedIn = await call(
+      request("POST", "/v1/auth/login", { headers, body: { email: busy.email, password: busy.password } }),
+    );
+    expect(signedIn.status).toBe(200);
+    expect(await me(watched.accessToken)).toBe(200);
+
+    const { refreshToken } = (await refreshed.json()) as { refreshToken: string };
+    const loggedOut = await call(request("POST", "/v1/auth/logout", { headers, body: { refreshToken } }));
+    expect(loggedOut.status).toBe(204);
+    // The auth service's signal is for the gateway only.
+    expect(loggedOut.headers.get(SESSIONS_ENDED_HEADER)).toBeNull();
+    expect(await me(watched.accessToken)).toBe(401);
   });
 });
 

@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../../../lib/app";
 import { errorResponses, jsonBody, jsonResponse } from "../../../../lib/openapi";
 import { login, register, type SignedIn as SignedInResult } from "../accounts";
-import { accountDeps, clientInfo } from "../deps";
+import { clientInfo, requestDeps } from "../deps";
 import { Login, Registration, SignedIn } from "../schemas";
 
 /** The response body: the session id stays inside the tokens. */
@@ -24,7 +24,7 @@ export const accountRoutes = createRouter<AuthEnv>()
       },
     }),
     async (c) => {
-      const signedIn = await register(await accountDeps(c.env), c.req.valid("json"), clientInfo(c));
+      const signedIn = await register(await requestDeps(c), c.req.valid("json"), clientInfo(c));
       return c.json(signedInBody(signedIn), 201);
     },
   )
@@ -38,7 +38,7 @@ export const accountRoutes = createRouter<AuthEnv>()
       responses: { 200: jsonResponse(SignedIn, "Signed in"), ...errorResponses(400, 401, 413, 415, 429) },
     }),
     async (c) => {
-      const signedIn = await login(await accountDeps(c.env), c.req.valid("json"), clientInfo(c));
+      const signedIn = await login(await requestDeps(c), c.req.valid("json"), clientInfo(c));
       return c.json(signedInBody(signedIn), 200);
     },
   );

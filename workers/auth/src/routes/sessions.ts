@@ -3,7 +3,7 @@ import { createRouter } from "../../../../lib/app";
 import { requireUser } from "../../../../lib/auth/middleware";
 import { BEARER, errorResponses, jsonBody, jsonResponse } from "../../../../lib/openapi";
 import { changePassword } from "../accounts";
-import { accountDeps } from "../deps";
+import { requestDeps } from "../deps";
 import { PasswordChange, SessionIdParam, SessionList } from "../schemas";
 import { listSessions, revokeOwnSession } from "../sessions";
 
@@ -20,7 +20,7 @@ export const sessionRoutes = createRouter<AuthEnv>()
     }),
     async (c) => {
       const { userId, sessionId } = c.var.principal;
-      return c.json({ items: await listSessions(await accountDeps(c.env), userId, sessionId) }, 200);
+      return c.json({ items: await listSessions(await requestDeps(c), userId, sessionId) }, 200);
     },
   )
   .openapi(
@@ -35,7 +35,7 @@ export const sessionRoutes = createRouter<AuthEnv>()
       responses: { 204: { description: "Revoked" }, ...errorResponses(400, 401, 404) },
     }),
     async (c) => {
-      await revokeOwnSession(await accountDeps(c.env), c.var.principal.userId, c.req.valid("param").id);
+      await revokeOwnSession(await requestDeps(c), c.var.principal.userId, c.req.valid("param").id);
       return c.body(null, 204);
     },
   )
@@ -53,7 +53,7 @@ export const sessionRoutes = createRouter<AuthEnv>()
     async (c) => {
       const { userId, sessionId } = c.var.principal;
       await changePassword(
-        await accountDeps(c.env, c.executionCtx),
+        await requestDeps(c, { afterResponse: true }),
         userId,
         sessionId,
         c.req.valid("json"),

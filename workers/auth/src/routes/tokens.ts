@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createRouter } from "../../../../lib/app";
 import { errorResponses, jsonBody, jsonResponse } from "../../../../lib/openapi";
-import { accountDeps } from "../deps";
+import { requestDeps } from "../deps";
 import { RefreshRequest, TokenPair } from "../schemas";
 import { logout, refreshSession } from "../sessions";
 
@@ -19,7 +19,7 @@ export const tokenRoutes = createRouter<AuthEnv>()
     }),
     async (c) => {
       const { accessToken, refreshToken, expiresIn } = await refreshSession(
-        await accountDeps(c.env),
+        await requestDeps(c),
         c.req.valid("json").refreshToken,
       );
       return c.json({ accessToken, refreshToken, expiresIn }, 200);
@@ -36,7 +36,7 @@ export const tokenRoutes = createRouter<AuthEnv>()
       responses: { 204: { description: "Signed out" }, ...errorResponses(400, 415, 429) },
     }),
     async (c) => {
-      await logout(await accountDeps(c.env), c.req.valid("json").refreshToken);
+      await logout(await requestDeps(c), c.req.valid("json").refreshToken);
       return c.body(null, 204);
     },
   );

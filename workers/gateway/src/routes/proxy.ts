@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { forgetRevocations } from "../../../../lib/auth/authenticator";
-import { type Forwarded, forwardedRequest } from "../../../../lib/service";
+import { type Forwarded, forwardedRequest, SESSIONS_ENDED_HEADER } from "../../../../lib/service";
 import { identify } from "../middleware/identity";
 import { enforceRateLimits } from "../middleware/rate-limit";
 import { type ServiceName, servicesOf } from "../services";
@@ -8,6 +8,18 @@ import { type ServiceName, servicesOf } from "../services";
 /** The client's address as Cloudflare's edge reports it ("unknown" when run without one). */
 export function clientIpOf(c: Context): string {
   return c.req.header("cf-connecting-ip") ?? "unknown";
+}
+
+/**
+ * The auth service ended sessions (logout, a revoked session, a password change, refresh-token
+ * reuse): the next request through this isolate asks KV again rather than trust a kept answer, so
+ * their access tokens are refused at once here. Sign-ins and ordinary refreshes keep the answers.
+ */
+function sessionsEnded(c: Context<{ Bindings: GatewayEnv }>, response: Response): Response {
+  forgetRevocations(c.env.REVOKED_SESSIONS);
+  const shown = new Response(response.body, response);
+  shown.headers.delete(SESSIONS_ENDED_HEADER);
+  return shown;
 }
 
 /**
@@ -26,9 +38,7 @@ export function forwardTo(service: ServiceName) {
       identity,
     };
     const response = await servicesOf(c.env)[service].fetch(forwardedRequest(c.req.raw, forwarded));
-    // Logout, session revocation, a password change and refresh-token reuse all end sessions: the
-    // next request through this isolate asks KV again rather than trust a cached answer.
-    if (service === "auth" && c.req.method !== "GET") forgetRevocations(c.env.REVOKED_SESSIONS);
+    if (service === "auth" && response.headers.has(SESSIONS_ENDED_HEADER)) return sessionsEnded(c, response);
     return response;
   };
 }
