@@ -59,7 +59,7 @@ function switchesOf(type: NotificationType) {
 
 const E164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/, "an E.164 phone number such as +14155550100");
 
-/** PUT /v1/notifications/preferences: any subset of types and channels, and the SMS number. */
+/** PUT /v1/notifications/preferences: some or all of the types and channels, and the SMS number. */
 export const PreferencesUpdate = z
   .strictObject({
     types: z
