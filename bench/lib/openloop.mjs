@@ -53,8 +53,9 @@ export function send(agent, spec, timeoutMs = 10_000) {
  *   maxInFlight: a request due while this many are unanswered is skipped (counted, never sent);
  *   lateMs: a request starting more than this after its slot counts as late (the client fell behind)
  * @returns {Promise<{ scheduled: number, sent: number, late: number, skipped: number,
- *   maxLagMs: number, elapsedMs: number, scheduleMs: number, ops: Record<string, OpStats> }>}
- *   elapsedMs: until the last answer; scheduleMs: the schedule's own length
+ *   maxLagMs: number, elapsedMs: number, scheduleMs: number, startedAt: number, ops: Record<string, OpStats> }>}
+ *   elapsedMs: until the last answer; scheduleMs: the schedule's own length; startedAt: the
+ *   performance.now() of the first slot (the origin of each OpStats' starts)
  */
 export async function runOpenLoop(options) {
   const { rate, durationMs, next, agent, maxInFlight = 512, lateMs = 10, timeoutMs = 10_000 } = options;
@@ -122,6 +123,7 @@ export async function runOpenLoop(options) {
     maxLagMs,
     elapsedMs: performance.now() - begin,
     scheduleMs,
+    startedAt: begin,
     ops,
   };
 }

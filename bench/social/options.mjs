@@ -43,6 +43,7 @@ export function options() {
       out: { type: "string" },
       profile: { type: "string" },
       "profile-only": { type: "string" },
+      gc: { type: "boolean", default: false },
       ...Object.fromEntries(Object.keys(NUMBERS).map((name) => [name, { type: "string" }])),
     },
   });
@@ -80,5 +81,6 @@ export function options() {
     out: values.out,
     profileDir: values.profile,
     profileOnly: values["profile-only"]?.split(","),
+    gc: values.gc,
   };
 }

@@ -8,6 +8,7 @@ import { percentile } from "../lib/load.mjs";
 import { runOpenLoop } from "../lib/openloop.mjs";
 import { round } from "../lib/report.mjs";
 import { threadMeter } from "../lib/threads.mjs";
+import { describeGc, gcDuring } from "./gc.mjs";
 import { waitForDrain } from "./setup.mjs";
 import { itemsIn } from "./workload.mjs";
 
@@ -73,10 +74,12 @@ async function drainCost(pid, windowMs, log) {
 /**
  * One open-loop run of the mix at `rate` requests/s.
  * @param {{ pid: number, rate: number, durationMs: number, next: () => any, agent: any,
- *   log: (line: string) => void, name: string, drain?: boolean, drainWindowMs: number }} options
+ *   log: (line: string) => void, name: string, drain?: boolean, drainWindowMs: number,
+ *   gc?: ReturnType<typeof import("./gc.mjs").gcRecorder> }} options
+ *   gc: the collections workerd reported (--gc), to set against this phase's requests
  */
 export async function openLoopPhase(options) {
-  const { pid, rate, durationMs, next, agent, log, name, drain = true, drainWindowMs } = options;
+  const { pid, rate, durationMs, next, agent, log, name, drain = true, drainWindowMs, gc } = options;
   const threads = threadMeter(pid);
   // The client shares a process with Miniflare: a stall of its event loop delays answers too.
   const clientDelay = monitorEventLoopDelay({ resolution: 5 });
@@ -115,6 +118,7 @@ export async function openLoopPhase(options) {
     otherLoad: round(cost.otherLoad, 2),
     drainSeconds: round(after.drainMs / 1000, 1),
     tail: tailSeconds(run.ops),
+    ...(gc && { gc: gcDuring(gc.pauses, run) }),
     ops,
   };
   log(
@@ -132,6 +136,7 @@ export async function openLoopPhase(options) {
         ? `, most in ${tail.fullest.map((f) => `s${f.second}: ${f.count}`).join(", ")}`
         : ""),
   );
+  if (phase.gc) log(describeGc(name, phase.gc));
   return phase;
 }
 

@@ -9,6 +9,7 @@ import { freePort } from "../lib/platform.mjs";
 import { printProfileSummary, startProfiling, summarizeProfiles, writeProfiles } from "../lib/profile.mjs";
 import { environment, round, writeJson } from "../lib/report.mjs";
 import { DATASET, rng } from "./dataset.mjs";
+import { GC_TRACE_FLAG, gcRecorder } from "./gc.mjs";
 import { isolatedTargets, measureIsolated } from "./isolated.mjs";
 import { measureBuildingBlocks, warmTimelines } from "./micro.mjs";
 import { options } from "./options.mjs";
@@ -26,9 +27,11 @@ async function main() {
   const started = performance.now();
   const log = (line) => console.log(`[bench:social] ${line}`);
   // The Workers' log lines are counted (the report gives lines per request) and kept only with --logs.
+  // With --gc, V8's line per collection is taken apart instead (gc.mjs) and not counted.
   let logLines = 0;
+  const gc = opts.gc ? gcRecorder() : undefined;
   const onLog = (entry) => {
-    logLines++;
+    if (!gc?.take(entry)) logLines++;
     if (opts.logs) appendFileSync(opts.logs, `${entry.message}\n`);
   };
   if (opts.build && !opts.bundleDir) {
@@ -45,6 +48,14 @@ async function main() {
     log,
     drainTimeoutMs: 20 * 60_000,
   });
+  // Only the measuring workerd traces its collections (Miniflare passes this variable to workerd).
+  const v8Flags = process.env.MINIFLARE_WORKERD_V8_FLAGS;
+  if (gc) process.env.MINIFLARE_WORKERD_V8_FLAGS = [v8Flags, GC_TRACE_FLAG].filter(Boolean).join(" ");
+  const restoreV8Flags = () => {
+    if (!gc) return;
+    if (v8Flags === undefined) delete process.env.MINIFLARE_WORKERD_V8_FLAGS;
+    else process.env.MINIFLARE_WORKERD_V8_FLAGS = v8Flags;
+  };
   const bench = await startSocialBench({
     build: false,
     bundleDir: opts.bundleDir,
@@ -55,7 +66,7 @@ async function main() {
     queueBatchTimeout: opts.queueTimeout,
     onLog,
     inspectorPort: opts.profileDir ? await freePort() : undefined,
-  });
+  }).finally(restoreV8Flags);
   const agent = openLoopAgent(512);
   const { drainWindowMs } = bench;
   try {
@@ -96,6 +107,7 @@ async function main() {
         log,
         name,
         drainWindowMs,
+        gc,
       });
     if (opts.micro) {
       results.building = await measureBuildingBlocks({
@@ -135,6 +147,7 @@ async function main() {
           name: `fixed ${opts.rate}/s, profiled`,
           drain: false,
           drainWindowMs,
+          gc,
         })
       : await phase(opts.rate, opts.durationMs, `fixed ${opts.rate}/s`);
     if (profiling) {
@@ -162,6 +175,7 @@ async function main() {
         log,
         name: `reads only ${opts.rate}/s`,
         drainWindowMs,
+        gc,
       });
     }
     const first = sustained(results.fixed, opts.sloMs);

@@ -1,0 +1,111 @@
+// Garbage-collection pauses of the measuring workerd (--gc): V8's `--trace-gc-nvp` lines arrive with
+// the Workers' output, one JSON object per collection; each is timed by when it arrived and set
+// against the requests of a phase, to say how much of the tail waited for a collection.
+// workerd runs every isolate on one thread and starts V8 with incremental marking off, so a full
+// collection (mark-compact) of any isolate stops all of them (README, "2026-12-05, afternoon").
+
+/** The V8 flag that makes workerd print a line per collection. */
+export const GC_TRACE_FLAG = "--trace-gc-nvp";
+
+/** A line V8 prints itself: `[pid:isolate(:n)]   <ms since the isolate started> ms: ...`. */
+const V8_LINE = /^\[(\d+):(0x[0-9a-f]+)(?::\d+)?\]\s+[\d.]+ ms: (.*)$/;
+
+/** Pauses shorter than this are not counted against a request (a scavenge of 1-3 ms is routine). */
+export const NOTABLE_PAUSE_MS = 5;
+
+/**
+ * Collects the collections workerd reports.
+ * `take(entry)` is given every log entry (Miniflare's structured log: timestamp in ms since the
+ * epoch, message) and says whether it was V8's tracing rather than a Worker's line.
+ */
+export function gcRecorder() {
+  /** @type {{ endAt: number, pauseMs: number, kind: string, isolate: string, fromMB: number, toMB: number, embedderMB: number, v8Ms: number }[]} */
+  const pauses = [];
+  return {
+    pauses,
+    take(entry) {
+      const match = V8_LINE.exec(entry.message);
+      if (!match) return false;
+      const text = match[3];
+      if (!text.startsWith("GC: {")) return true;
+      let nvp;
+      try {
+        nvp = JSON.parse(text.slice("GC: ".length));
+      } catch {
+        return true;
+      }
+      const mb = (bytes) => Math.round(((bytes ?? 0) / 2 ** 20) * 10) / 10;
+      pauses.push({
+        // Miniflare stamps a line that is not its JSON with Date.now() as it reads it: the end of the
+        // pause, give or take the client's own event-loop delay.
+        endAt: entry.timestamp - performance.timeOrigin,
+        pauseMs: nvp.pause,
+        kind: nvp.gc === "mc" ? "full" : nvp.gc === "s" ? "scavenge" : String(nvp.gc),
+        isolate: match[2],
+        fromMB: mb(nvp.start_global_consumed_size),
+        toMB: mb(nvp.end_global_consumed_size),
+        // The global heap less V8's own: workerd's C++ objects (cppgc) behind the JS wrappers.
+        embedderMB: mb((nvp.start_global_consumed_size ?? 0) - (nvp.start_object_size ?? 0)),
+        // What V8 itemizes of its own work; the rest of a full pause is the embedder's.
+        v8Ms:
+          (nvp.mark ?? 0) + (nvp.clear ?? 0) + (nvp.evacuate ?? 0) + (nvp.sweep ?? 0) + (nvp.scavenge ?? 0),
+      });
+      return true;
+    },
+  };
+}
+
+/**
+ * The collections within a phase, and how many of its slowest 1% of requests were in flight during a
+ * pause of at least NOTABLE_PAUSE_MS.
+ * @param {ReturnType<typeof gcRecorder>["pauses"]} pauses
+ * @param {{ startedAt: number, elapsedMs: number, ops: Record<string, { latencies: number[], starts: number[] }> }} run
+ *   an open-loop run (bench/lib/openloop.mjs): starts are ms from `startedAt` (performance.now())
+ */
+export function gcDuring(pauses, run) {
+  const end = run.startedAt + run.elapsedMs;
+  const within = pauses.filter((p) => p.endAt >= run.startedAt && p.endAt - p.pauseMs <= end);
+  const notable = within.filter((p) => p.pauseMs >= NOTABLE_PAUSE_MS);
+  const requests = Object.values(run.ops).flatMap((stats) =>
+    stats.latencies.map((latency, i) => ({ from: run.startedAt + stats.starts[i], latency })),
+  );
+  const sorted = requests.map((r) => r.latency).sort((a, b) => a - b);
+  const threshold =
+    sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? Number.POSITIVE_INFINITY;
+  const slowest = requests.filter((r) => r.latency >= threshold);
+  const held = (r) => notable.some((p) => r.from <= p.endAt && r.from + r.latency >= p.endAt - p.pauseMs);
+  const round1 = (x) => Math.round(x * 10) / 10;
+  const full = within.filter((p) => p.kind === "full");
+  const scavenges = within.filter((p) => p.kind === "scavenge");
+  return {
+    full: full.map((p) => ({
+      pauseMs: round1(p.pauseMs),
+      v8Ms: round1(p.v8Ms),
+      fromMB: p.fromMB,
+      toMB: p.toMB,
+      embedderMB: p.embedderMB,
+      isolate: p.isolate,
+      atSecond: Math.floor((p.endAt - run.startedAt) / 1000),
+    })),
+    scavenges: scavenges.length,
+    scavengeMs: round1(scavenges.reduce((sum, p) => sum + p.pauseMs, 0)),
+    longestScavengeMs: round1(Math.max(0, ...scavenges.map((p) => p.pauseMs))),
+    pausedMs: round1(within.reduce((sum, p) => sum + p.pauseMs, 0)),
+    slowest: slowest.length,
+    slowestDuringPause: slowest.filter(held).length,
+  };
+}
+
+/** One line for the log: the full collections, the scavenges, and the tail they account for. */
+export function describeGc(name, gc) {
+  const full = gc.full.length
+    ? gc.full
+        .map((p) => `${p.pauseMs} ms in s${p.atSecond} (${p.fromMB} -> ${p.toMB} MB, V8's own ${p.v8Ms} ms)`)
+        .join(", ")
+    : "none";
+  return (
+    `${name}: garbage collection paused workerd ${gc.pausedMs} ms; full collections: ${full}; ` +
+    `${gc.scavenges} scavenges, ${gc.scavengeMs} ms, the longest ${gc.longestScavengeMs} ms; ` +
+    `${gc.slowestDuringPause} of the slowest ${gc.slowest} requests were in flight during a pause of ${NOTABLE_PAUSE_MS} ms or more`
+  );
+}
