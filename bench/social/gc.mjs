@@ -19,7 +19,7 @@ export const NOTABLE_PAUSE_MS = 5;
  * epoch, message) and says whether it was V8's tracing rather than a Worker's line.
  */
 export function gcRecorder() {
-  /** @type {{ endAt: number, pauseMs: number, kind: string, isolate: string, fromMB: number, toMB: number, embedderMB: number, v8Ms: number }[]} */
+  /** @type {{ endAt: number, pauseMs: number, kind: string, reason: string, isolate: string, fromMB: number, toMB: number, embedderMB: number, promotedMB: number, v8Ms: number }[]} */
   const pauses = [];
   return {
     pauses,
@@ -41,11 +41,14 @@ export function gcRecorder() {
         endAt: entry.timestamp - performance.timeOrigin,
         pauseMs: nvp.pause,
         kind: nvp.gc === "mc" ? "full" : nvp.gc === "s" ? "scavenge" : String(nvp.gc),
+        reason: String(nvp.reason ?? ""),
         isolate: match[2],
         fromMB: mb(nvp.start_global_consumed_size),
         toMB: mb(nvp.end_global_consumed_size),
         // The global heap less V8's own: workerd's C++ objects (cppgc) behind the JS wrappers.
         embedderMB: mb((nvp.start_global_consumed_size ?? 0) - (nvp.start_object_size ?? 0)),
+        // What a scavenge moved to the old generation: what the next full collection will have to clear.
+        promotedMB: (nvp.promoted ?? 0) / 2 ** 20,
         // What V8 itemizes of its own work; the rest of a full pause is the embedder's.
         v8Ms:
           (nvp.mark ?? 0) + (nvp.clear ?? 0) + (nvp.evacuate ?? 0) + (nvp.sweep ?? 0) + (nvp.scavenge ?? 0),
@@ -77,6 +80,24 @@ export function gcDuring(pauses, run) {
   const round1 = (x) => Math.round(x * 10) / 10;
   const full = within.filter((p) => p.kind === "full");
   const scavenges = within.filter((p) => p.kind === "scavenge");
+  const byIsolate = new Map();
+  for (const p of within) {
+    const row = byIsolate.get(p.isolate) ?? {
+      isolate: p.isolate,
+      full: 0,
+      fullMs: 0,
+      scavengeMs: 0,
+      promotedMB: 0,
+      peakMB: 0,
+    };
+    if (p.kind === "full") {
+      row.full++;
+      row.fullMs += p.pauseMs;
+    } else row.scavengeMs += p.pauseMs;
+    row.promotedMB += p.promotedMB;
+    row.peakMB = Math.max(row.peakMB, p.fromMB);
+    byIsolate.set(p.isolate, row);
+  }
   return {
     full: full.map((p) => ({
       pauseMs: round1(p.pauseMs),
@@ -93,7 +114,27 @@ export function gcDuring(pauses, run) {
     pausedMs: round1(within.reduce((sum, p) => sum + p.pauseMs, 0)),
     slowest: slowest.length,
     slowestDuringPause: slowest.filter(held).length,
+    // The isolates that paused workerd longest. V8 names them by address only; the inspector's heap
+    // figures told whose they were once (README, "2026-12-05, afternoon").
+    isolates: [...byIsolate.values()]
+      .map((row) => ({
+        ...row,
+        fullMs: round1(row.fullMs),
+        scavengeMs: round1(row.scavengeMs),
+        promotedMB: round1(row.promotedMB),
+      }))
+      .sort((a, b) => b.fullMs + b.scavengeMs - (a.fullMs + a.scavengeMs))
+      .slice(0, 6),
   };
+}
+
+/** One line for the log per isolate that paused workerd longest in a phase. */
+export function describeIsolates(name, gc) {
+  return gc.isolates.map(
+    (row) =>
+      `${name}: isolate ${row.isolate}: ${row.full} full collections, ${row.fullMs} ms; ` +
+      `scavenges ${row.scavengeMs} ms; promoted ${row.promotedMB} MB; heap up to ${row.peakMB} MB`,
+  );
 }
 
 /** One line for the log: the full collections, the scavenges, and the tail they account for. */

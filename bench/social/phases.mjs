@@ -8,7 +8,7 @@ import { percentile } from "../lib/load.mjs";
 import { runOpenLoop } from "../lib/openloop.mjs";
 import { round } from "../lib/report.mjs";
 import { threadMeter } from "../lib/threads.mjs";
-import { describeGc, gcDuring } from "./gc.mjs";
+import { describeGc, describeIsolates, gcDuring } from "./gc.mjs";
 import { waitForDrain } from "./setup.mjs";
 import { itemsIn } from "./workload.mjs";
 
@@ -136,7 +136,10 @@ export async function openLoopPhase(options) {
         ? `, most in ${tail.fullest.map((f) => `s${f.second}: ${f.count}`).join(", ")}`
         : ""),
   );
-  if (phase.gc) log(describeGc(name, phase.gc));
+  if (phase.gc) {
+    log(describeGc(name, phase.gc));
+    for (const line of describeIsolates(name, phase.gc)) log(line);
+  }
   return phase;
 }
 
