@@ -19,7 +19,7 @@ export const NOTABLE_PAUSE_MS = 5;
  * epoch, message) and says whether it was V8's tracing rather than a Worker's line.
  */
 export function gcRecorder() {
-  /** @type {{ endAt: number, pauseMs: number, kind: string, reason: string, isolate: string, fromMB: number, toMB: number, embedderMB: number, promotedMB: number, v8Ms: number }[]} */
+  /** @type {{ endAt: number, pauseMs: number, kind: string, isolate: string, fromMB: number, toMB: number, embedderMB: number, promotedMB: number, v8Ms: number }[]} */
   const pauses = [];
   return {
     pauses,
@@ -41,7 +41,6 @@ export function gcRecorder() {
         endAt: entry.timestamp - performance.timeOrigin,
         pauseMs: nvp.pause,
         kind: nvp.gc === "mc" ? "full" : nvp.gc === "s" ? "scavenge" : String(nvp.gc),
-        reason: String(nvp.reason ?? ""),
         isolate: match[2],
         fromMB: mb(nvp.start_global_consumed_size),
         toMB: mb(nvp.end_global_consumed_size),
@@ -64,18 +63,16 @@ export function gcRecorder() {
  * @param {ReturnType<typeof gcRecorder>["pauses"]} pauses
  * @param {{ startedAt: number, elapsedMs: number, ops: Record<string, { latencies: number[], starts: number[] }> }} run
  *   an open-loop run (bench/lib/openloop.mjs): starts are ms from `startedAt` (performance.now())
+ * @param {number} slowestFromMs  the latency from which a request is among the slowest 1% (tailSeconds)
  */
-export function gcDuring(pauses, run) {
+export function gcDuring(pauses, run, slowestFromMs) {
   const end = run.startedAt + run.elapsedMs;
   const within = pauses.filter((p) => p.endAt >= run.startedAt && p.endAt - p.pauseMs <= end);
   const notable = within.filter((p) => p.pauseMs >= NOTABLE_PAUSE_MS);
   const requests = Object.values(run.ops).flatMap((stats) =>
     stats.latencies.map((latency, i) => ({ from: run.startedAt + stats.starts[i], latency })),
   );
-  const sorted = requests.map((r) => r.latency).sort((a, b) => a - b);
-  const threshold =
-    sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? Number.POSITIVE_INFINITY;
-  const slowest = requests.filter((r) => r.latency >= threshold);
+  const slowest = requests.filter((r) => r.latency >= slowestFromMs);
   const held = (r) => notable.some((p) => r.from <= p.endAt && r.from + r.latency >= p.endAt - p.pauseMs);
   const round1 = (x) => Math.round(x * 10) / 10;
   const full = within.filter((p) => p.kind === "full");

@@ -42,13 +42,13 @@ export function summarizeOps(ops, seconds) {
 /**
  * When the slowest 1% of a run's requests were scheduled, by second of the run: whether the tail is
  * spread out (queueing) or comes in a few bursts (a stall of the one thread holds up everything that
- * arrives meanwhile). Returns the number of distinct seconds and the three fullest.
+ * arrives meanwhile). Returns the number of distinct seconds, the three fullest, and the threshold.
  */
 export function tailSeconds(ops) {
   const all = Object.values(ops).flatMap((stats) =>
     stats.latencies.map((latency, i) => ({ latency, second: Math.floor((stats.starts?.[i] ?? 0) / 1000) })),
   );
-  if (all.length === 0) return { count: 0, seconds: 0, fullest: [] };
+  if (all.length === 0) return { count: 0, seconds: 0, fullest: [], thresholdMs: Number.NaN };
   const sorted = all.map((r) => r.latency).sort((a, b) => a - b);
   const threshold = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
   const bySecond = new Map();
@@ -57,6 +57,8 @@ export function tailSeconds(ops) {
   }
   const fullest = [...bySecond.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
   return {
+    // The latency from which a request is among the slowest 1%.
+    thresholdMs: threshold,
     count: [...bySecond.values()].reduce((a, b) => a + b, 0),
     seconds: bySecond.size,
     fullest: fullest.map(([second, count]) => ({ second, count })),
@@ -92,6 +94,7 @@ export async function openLoopPhase(options) {
   const seconds = run.scheduleMs / 1000;
   const ops = summarizeOps(run.ops, seconds);
   const done = ops.all.ok + ops.all.failed;
+  const tail = tailSeconds(run.ops);
   const after = drain ? await drainCost(pid, drainWindowMs, log) : { drainCpuMs: 0, drainMs: 0 };
   const phase = {
     name,
@@ -117,8 +120,8 @@ export async function openLoopPhase(options) {
     },
     otherLoad: round(cost.otherLoad, 2),
     drainSeconds: round(after.drainMs / 1000, 1),
-    tail: tailSeconds(run.ops),
-    ...(gc && { gc: gcDuring(gc.pauses, run) }),
+    tail,
+    ...(gc && { gc: gcDuring(gc.pauses, run, tail.thresholdMs) }),
     ops,
   };
   log(
@@ -129,7 +132,6 @@ export async function openLoopPhase(options) {
       ` failed ${ops.all.failed}, late ${run.late},` +
       ` client loop delay p99/max ${phase.clientLoopDelayMs.p99}/${phase.clientLoopDelayMs.max} ms`,
   );
-  const { tail } = phase;
   log(
     `${name}: the slowest 1% (${tail.count}) were scheduled in ${tail.seconds} of ${Math.ceil(seconds)} seconds` +
       (tail.fullest.length
