@@ -3,6 +3,7 @@
 // against the requests of a phase, to say how much of the tail waited for a collection.
 // workerd runs every isolate on one thread and starts V8 with incremental marking off, so a full
 // collection (mark-compact) of any isolate stops all of them (README, "2026-12-05, afternoon").
+import { round } from "../lib/report.mjs";
 
 /** The V8 flag that makes workerd print a line per collection. */
 export const GC_TRACE_FLAG = "--trace-gc-nvp";
@@ -34,7 +35,7 @@ export function gcRecorder() {
       } catch {
         return true;
       }
-      const mb = (bytes) => Math.round(((bytes ?? 0) / 2 ** 20) * 10) / 10;
+      const mb = (bytes) => round((bytes ?? 0) / 2 ** 20, 1);
       pauses.push({
         // Miniflare stamps a line that is not its JSON with Date.now() as it reads it: the end of the
         // pause, give or take the client's own event-loop delay.
@@ -74,7 +75,6 @@ export function gcDuring(pauses, run, slowestFromMs) {
   );
   const slowest = requests.filter((r) => r.latency >= slowestFromMs);
   const held = (r) => notable.some((p) => r.from <= p.endAt && r.from + r.latency >= p.endAt - p.pauseMs);
-  const round1 = (x) => Math.round(x * 10) / 10;
   const full = within.filter((p) => p.kind === "full");
   const scavenges = within.filter((p) => p.kind === "scavenge");
   const byIsolate = new Map();
@@ -97,8 +97,8 @@ export function gcDuring(pauses, run, slowestFromMs) {
   }
   return {
     full: full.map((p) => ({
-      pauseMs: round1(p.pauseMs),
-      v8Ms: round1(p.v8Ms),
+      pauseMs: round(p.pauseMs, 1),
+      v8Ms: round(p.v8Ms, 1),
       fromMB: p.fromMB,
       toMB: p.toMB,
       embedderMB: p.embedderMB,
@@ -106,9 +106,15 @@ export function gcDuring(pauses, run, slowestFromMs) {
       atSecond: Math.floor((p.endAt - run.startedAt) / 1000),
     })),
     scavenges: scavenges.length,
-    scavengeMs: round1(scavenges.reduce((sum, p) => sum + p.pauseMs, 0)),
-    longestScavengeMs: round1(Math.max(0, ...scavenges.map((p) => p.pauseMs))),
-    pausedMs: round1(within.reduce((sum, p) => sum + p.pauseMs, 0)),
+    scavengeMs: round(
+      scavenges.reduce((sum, p) => sum + p.pauseMs, 0),
+      1,
+    ),
+    longestScavengeMs: round(Math.max(0, ...scavenges.map((p) => p.pauseMs)), 1),
+    pausedMs: round(
+      within.reduce((sum, p) => sum + p.pauseMs, 0),
+      1,
+    ),
     slowest: slowest.length,
     slowestDuringPause: slowest.filter(held).length,
     // The isolates that paused workerd longest. V8 names them by address only; the inspector's heap
@@ -116,9 +122,9 @@ export function gcDuring(pauses, run, slowestFromMs) {
     isolates: [...byIsolate.values()]
       .map((row) => ({
         ...row,
-        fullMs: round1(row.fullMs),
-        scavengeMs: round1(row.scavengeMs),
-        promotedMB: round1(row.promotedMB),
+        fullMs: round(row.fullMs, 1),
+        scavengeMs: round(row.scavengeMs, 1),
+        promotedMB: round(row.promotedMB, 1),
       }))
       .sort((a, b) => b.fullMs + b.scavengeMs - (a.fullMs + a.scavengeMs))
       .slice(0, 6),
