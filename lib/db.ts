@@ -18,3 +18,16 @@ export function inChunks<T>(values: readonly T[]): T[][] {
   for (let i = 0; i < values.length; i += MAX_IN_LIST) chunks.push(values.slice(i, i + MAX_IN_LIST));
   return chunks;
 }
+
+/** `?1, ?2, ...` (or from `?from`): numbered placeholders for an `IN (...)` list of `count` values. */
+export function placeholders(count: number, from = 1): string {
+  return Array.from({ length: count }, (_, i) => `?${from + i}`).join(", ");
+}
+
+/** Every row of some statements: one `all()` for one statement, else one `batch()` (one round trip). */
+export async function allRows<T>(d1: D1Database, statements: D1PreparedStatement[]): Promise<T[]> {
+  const [first, ...rest] = statements;
+  if (!first) return [];
+  const results = rest.length === 0 ? [await first.all<T>()] : await d1.batch<T>(statements);
+  return results.flatMap((result) => result.results);
+}

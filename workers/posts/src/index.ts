@@ -35,6 +35,15 @@ export default {
 
 const Id = z.string().min(1).max(64);
 
+/** RPC arguments, built once: constructing a zod schema costs more than checking a call's arguments. */
+const GetPostsInput = z.strictObject({ ids: z.array(Id).max(100), viewerId: Id.nullable() });
+const EngagementInput = z.strictObject({ ids: z.array(Id).max(100) });
+const RecentPostsInput = z.strictObject({
+  authorIds: z.array(Id).max(MAX_IN_LIST),
+  limit: z.number().int().min(1).max(200),
+  before: KeysetCursor.optional(),
+});
+
 /** RPC for the gateway and the feed service. */
 export class PostsService extends ServiceEntrypoint<PostsEnv> {
   protected readonly app = app;
@@ -47,10 +56,7 @@ export class PostsService extends ServiceEntrypoint<PostsEnv> {
 
   /** Up to 100 posts by id, hydrated for the viewer, in the order asked; deleted ones are left out. */
   async getPosts(input: { ids: string[]; viewerId: string | null }): Promise<Post[]> {
-    const { ids, viewerId } = parse(
-      z.strictObject({ ids: z.array(Id).max(100), viewerId: Id.nullable() }),
-      input,
-    );
+    const { ids, viewerId } = parse(GetPostsInput, input);
     const deps = postsDeps(this.env);
     const rows = await findPosts(deps.db, ids, viewerId);
     const order = new Map(ids.map((id, index) => [id, index]));
@@ -63,7 +69,7 @@ export class PostsService extends ServiceEntrypoint<PostsEnv> {
    * order asked; deleted ones are left out. Much lighter than getPosts: no text, media or authors.
    */
   async engagementOf(input: { ids: string[] }): Promise<PostEngagement[]> {
-    const { ids } = parse(z.strictObject({ ids: z.array(Id).max(100) }), input);
+    const { ids } = parse(EngagementInput, input);
     const rows = await findEngagement(postsDeps(this.env).db, ids);
     const order = new Map(ids.map((id, index) => [id, index]));
     return rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
@@ -75,14 +81,7 @@ export class PostsService extends ServiceEntrypoint<PostsEnv> {
    * D1 statement stays under D1's 100 bound parameters.
    */
   async recentPostsOf(input: { authorIds: string[]; limit: number; before?: { at: number; id: string } }) {
-    const { authorIds, limit, before } = parse(
-      z.strictObject({
-        authorIds: z.array(Id).max(MAX_IN_LIST),
-        limit: z.number().int().min(1).max(200),
-        before: KeysetCursor.optional(),
-      }),
-      input,
-    );
+    const { authorIds, limit, before } = parse(RecentPostsInput, input);
     const rows = await pagePostsByAuthors(postsDeps(this.env).db, authorIds, limit, before ?? null, null);
     return rows.map((row) => ({
       id: row.id,

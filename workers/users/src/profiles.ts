@@ -6,8 +6,8 @@ import {
   deleteProfileRow,
   findProfileByHandle,
   findProfileById,
-  findProfilesByHandles,
-  findProfilesByIds,
+  findSummaries,
+  findSummary,
   insertProfile,
   type ProfileRow,
   updateProfile,
@@ -101,14 +101,14 @@ export async function removeProfile(db: UsersDb, userId: string): Promise<void> 
 }
 
 export async function summariesByIds(db: UsersDb, ids: string[]): Promise<UserSummary[]> {
-  const rows = await findProfilesByIds(db, [...new Set(ids)]);
+  const rows = await findSummaries(db, "id", [...new Set(ids)]);
   return rows.map(toSummary);
 }
 
 /** The users behind these handles, each once, in the order first asked; unknown handles are left out. */
 export async function summariesByHandles(db: UsersDb, handles: string[]): Promise<UserSummary[]> {
   const unique = [...new Set(handles)];
-  const byHandle = new Map((await findProfilesByHandles(db, unique)).map((row) => [row.handle, row]));
+  const byHandle = new Map((await findSummaries(db, "handle", unique)).map((row) => [row.handle, row]));
   return unique.flatMap((handle) => {
     const row = byHandle.get(handle);
     return row ? [toSummary(row)] : [];
@@ -116,11 +116,11 @@ export async function summariesByHandles(db: UsersDb, handles: string[]): Promis
 }
 
 export async function summaryById(db: UsersDb, id: string): Promise<UserSummary | null> {
-  const row = await findProfileById(db, id);
+  const row = await findSummary(db, "id", id);
   return row ? toSummary(row) : null;
 }
 
 export async function summaryByHandle(db: UsersDb, handle: string): Promise<UserSummary | null> {
-  const row = await findProfileByHandle(db, handle);
+  const row = await findSummary(db, "handle", handle);
   return row ? toSummary(row) : null;
 }

@@ -94,6 +94,39 @@ describe("getProfiles", () => {
     const error = await rpcError(() => rpc.getProfiles(Array.from({ length: 101 }, () => newId("usr"))));
     expect(error.message).toMatch(/invalid RPC argument/);
   });
+
+  it("when more ids are asked than one statement takes (90), then every known one is found", async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 95; i++) {
+      const id = newId("usr");
+      const handle = unique("g").toLowerCase().slice(0, 30);
+      expect(await rpc.createProfile({ id, handle, displayName: `G ${i}` })).toMatchObject({ ok: true });
+      made.push(id);
+    }
+    const asked = [...made, ...Array.from({ length: 5 }, () => newId("usr"))];
+    const found = await rpc.getProfiles(asked);
+    expect(found.map((p) => p.id).sort()).toEqual([...made].sort());
+  });
+});
+
+describe("summaries (getProfile, getProfileByHandle, getProfiles, getProfilesByHandles)", () => {
+  it("each carry the profile's current name and avatar", async () => {
+    const ada = await newAccount();
+    await env.DB.prepare("UPDATE profiles SET display_name = ?, avatar_url = ? WHERE id = ?")
+      .bind("Ada L.", "https://cdn.example.com/ada.png", ada.user.id)
+      .run();
+    const summary = {
+      id: ada.user.id,
+      handle: ada.handle,
+      displayName: "Ada L.",
+      avatarUrl: "https://cdn.example.com/ada.png",
+    };
+    expect(await rpc.getProfile(ada.user.id)).toEqual(summary);
+    expect(await rpc.getProfileByHandle(ada.handle)).toEqual(summary);
+    expect(await rpc.getProfiles([ada.user.id])).toEqual([summary]);
+    expect(await rpc.getProfilesByHandles([ada.handle])).toEqual([summary]);
+    expect(await rpc.getProfileByHandle("nobody_here_at_all")).toBeNull();
+  });
 });
 
 describe("getProfilesByHandles (for group members)", () => {

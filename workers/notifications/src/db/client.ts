@@ -1,10 +1,9 @@
-import { drizzle } from "drizzle-orm/d1";
+import { drizzleClients } from "../../../../lib/drizzle";
 import * as schema from "./schema";
 
-export type NotificationsDb = ReturnType<typeof notificationsDb>;
+/** The service's drizzle client, made once per D1 binding (lib/drizzle.ts). */
+export const notificationsDb = drizzleClients(schema);
 
-export function notificationsDb(d1: D1Database) {
-  return drizzle(d1, { schema });
-}
+export type NotificationsDb = ReturnType<typeof notificationsDb>;
 
 export { inChunks } from "../../../../lib/db";

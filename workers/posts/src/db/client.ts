@@ -1,8 +1,7 @@
-import { drizzle } from "drizzle-orm/d1";
+import { drizzleClients } from "../../../../lib/drizzle";
 import * as schema from "./schema";
 
-export type PostsDb = ReturnType<typeof postsDb>;
+/** The service's drizzle client, made once per D1 binding (lib/drizzle.ts). */
+export const postsDb = drizzleClients(schema);
 
-export function postsDb(d1: D1Database) {
-  return drizzle(d1, { schema });
-}
+export type PostsDb = ReturnType<typeof postsDb>;

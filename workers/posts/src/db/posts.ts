@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { inChunks } from "../../../../lib/db";
+import { allRows, inChunks, placeholders } from "../../../../lib/db";
 import { statementOf } from "../../../../lib/events/outbox";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { PostEngagement } from "../schemas";
@@ -54,19 +54,6 @@ function rowOf(raw: RawPost): ViewedPostRow {
   };
 }
 
-/** Every row of some statements: one `all()` for one statement, else one `batch()` (one round trip). */
-async function allRows<T>(d1: D1Database, statements: D1PreparedStatement[]): Promise<T[]> {
-  const [first, ...rest] = statements;
-  if (!first) return [];
-  const results = rest.length === 0 ? [await first.all<T>()] : await d1.batch<T>(statements);
-  return results.flatMap((result) => result.results);
-}
-
-/** `?2, ?3, ...`: numbered placeholders, by default after the viewer's (?1). */
-function placeholders(count: number, from = 2): string {
-  return Array.from({ length: count }, (_, i) => `?${from + i}`).join(", ");
-}
-
 /** The statement storing a new post, for the batch that stores its events too. */
 export function insertPostStatement(db: PostsDb, row: PostRow): D1PreparedStatement {
   return statementOf(db.$client, db.insert(posts).values(row));
@@ -84,7 +71,7 @@ export async function findPosts(
 ): Promise<ViewedPostRow[]> {
   const d1 = db.$client;
   const statements = inChunks([...new Set(ids)]).map((chunk) =>
-    d1.prepare(`${SELECT_VIEWED} WHERE id IN (${placeholders(chunk.length)})`).bind(viewerId, ...chunk),
+    d1.prepare(`${SELECT_VIEWED} WHERE id IN (${placeholders(chunk.length, 2)})`).bind(viewerId, ...chunk),
   );
   return (await allRows<RawPost>(d1, statements)).map(rowOf);
 }
@@ -157,7 +144,7 @@ export async function pagePostsByAuthors(
   viewerId: string | null,
 ): Promise<ViewedPostRow[]> {
   if (authorIds.length === 0) return [];
-  const authors = `author_id IN (${placeholders(authorIds.length)})`;
+  const authors = `author_id IN (${placeholders(authorIds.length, 2)})`;
   const next = authorIds.length + 2;
   const position = after ? ` AND (created_at, id) < (?${next}, ?${next + 1})` : "";
   const { results } = await db.$client

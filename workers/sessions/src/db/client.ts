@@ -1,8 +1,7 @@
-import { drizzle } from "drizzle-orm/d1";
+import { drizzleClients } from "../../../../lib/drizzle";
 import * as schema from "./schema";
 
-export type SessionsDb = ReturnType<typeof sessionsDb>;
+/** The service's drizzle client, made once per D1 binding (lib/drizzle.ts). */
+export const sessionsDb = drizzleClients(schema);
 
-export function sessionsDb(d1: D1Database) {
-  return drizzle(d1, { schema });
-}
+export type SessionsDb = ReturnType<typeof sessionsDb>;

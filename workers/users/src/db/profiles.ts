@@ -1,5 +1,5 @@
-import { eq, inArray } from "drizzle-orm";
-import { inChunks } from "../../../../lib/db";
+import { eq } from "drizzle-orm";
+import { allRows, inChunks, placeholders } from "../../../../lib/db";
 import type { UsersDb } from "./client";
 import { profiles } from "./schema";
 
@@ -13,27 +13,41 @@ export async function findProfileById(db: UsersDb, id: string): Promise<ProfileR
   return db.query.profiles.findFirst({ where: eq(profiles.id, id) });
 }
 
-export async function findProfilesByIds(db: UsersDb, ids: string[]): Promise<ProfileRow[]> {
-  if (ids.length === 0) return [];
-  return db.select().from(profiles).where(inArray(profiles.id, ids));
+/**
+ * The summary reads (id, handle, name, avatar) answer the posts service's authors and the
+ * notifications service's mentions: written as SQL once rather than built by drizzle per call,
+ * which was about a seventh of the users isolate's CPU in bench/social's mix (docs/decisions.md,
+ * entry 12). The columns are the `profiles` table's (schema.ts); `summaryOf` maps them.
+ */
+const SELECT_SUMMARY = "SELECT id, handle, display_name, avatar_url FROM profiles";
+
+type RawSummary = { id: string; handle: string; display_name: string; avatar_url: string | null };
+
+export type SummaryRow = Pick<ProfileRow, "id" | "handle" | "displayName" | "avatarUrl">;
+
+function summaryOf(raw: RawSummary): SummaryRow {
+  return { id: raw.id, handle: raw.handle, displayName: raw.display_name, avatarUrl: raw.avatar_url };
+}
+
+/** The key a summary is looked up by (a unique column). */
+export type SummaryKey = "id" | "handle";
+
+/** The summary of the profile with this id or handle. */
+export async function findSummary(db: UsersDb, by: SummaryKey, value: string): Promise<SummaryRow | null> {
+  const raw = await db.$client.prepare(`${SELECT_SUMMARY} WHERE ${by} = ?1`).bind(value).first<RawSummary>();
+  return raw ? summaryOf(raw) : null;
 }
 
 /**
- * The profiles behind these handles (unknown ones are left out, in no particular order): one
- * statement per 90 handles, all in one batch (one round trip).
+ * The summaries of the profiles with these ids or handles (unknown ones are left out, in no
+ * particular order): one statement per 90 values, all in one batch (one round trip).
  */
-export async function findProfilesByHandles(
-  db: UsersDb,
-  handles: string[],
-): Promise<Pick<ProfileRow, "id" | "handle" | "displayName" | "avatarUrl">[]> {
-  const [first, ...rest] = inChunks(handles).map((chunk) => summariesWithHandleIn(db, chunk));
-  if (!first) return [];
-  return (await db.batch([first, ...rest])).flat();
-}
-
-function summariesWithHandleIn(db: UsersDb, handles: string[]) {
-  const { id, handle, displayName, avatarUrl } = profiles;
-  return db.select({ id, handle, displayName, avatarUrl }).from(profiles).where(inArray(handle, handles));
+export async function findSummaries(db: UsersDb, by: SummaryKey, values: string[]): Promise<SummaryRow[]> {
+  const d1 = db.$client;
+  const statements = inChunks(values).map((chunk) =>
+    d1.prepare(`${SELECT_SUMMARY} WHERE ${by} IN (${placeholders(chunk.length)})`).bind(...chunk),
+  );
+  return (await allRows<RawSummary>(d1, statements)).map(summaryOf);
 }
 
 export async function insertProfile(
