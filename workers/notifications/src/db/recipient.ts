@@ -1,6 +1,5 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { placeholders } from "../../../../lib/db";
 import { inChunks, type NotificationsDb } from "./client";
-import { appliedEvents, expoTokens, preferences, pushSubscriptions } from "./schema";
 import { newestFirst, type PushSubscriptionRow } from "./targets";
 
 /** What delivering one event's notification to one user depends on. */
@@ -22,6 +21,42 @@ export const noState = (): RecipientState => ({
   subscriptions: [],
 });
 
+type RawApplied = { user_id: string; notification_id: string };
+type RawSwitch = { user_id: string; type: string; channel: string; enabled: number };
+type RawToken = { token: string; user_id: string; created_at: number };
+type RawSubscription = {
+  id: string;
+  user_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  created_at: number;
+};
+
+/**
+ * The four reads of a chunk of recipients, as SQL written once rather than built by drizzle for
+ * every event: building them was about a sixth of the notifications isolate's CPU in bench/social's
+ * mix (docs/decisions.md, entry 12). The columns are those of schema.ts's tables of the same names.
+ */
+function stateStatements(d1: D1Database, eventId: string, userIds: string[]): D1PreparedStatement[] {
+  const users = `user_id IN (${placeholders(userIds.length)})`;
+  return [
+    d1
+      .prepare(
+        `SELECT user_id, notification_id FROM applied_events
+         WHERE event_id = ?${userIds.length + 1} AND ${users}`,
+      )
+      .bind(...userIds, eventId),
+    d1.prepare(`SELECT user_id, type, channel, enabled FROM preferences WHERE ${users}`).bind(...userIds),
+    d1.prepare(`SELECT token, user_id, created_at FROM expo_tokens WHERE ${users}`).bind(...userIds),
+    d1
+      .prepare(
+        `SELECT id, user_id, endpoint, p256dh, auth, created_at FROM push_subscriptions WHERE ${users}`,
+      )
+      .bind(...userIds),
+  ];
+}
+
 /**
  * The recipients' switches and devices, and where the event already landed for them, by user id:
  * one D1 batch of four statements for up to MAX_IN_LIST users, however many the event reaches.
@@ -42,27 +77,38 @@ export async function recipientStatesOf(
   };
   for (const chunk of inChunks([...new Set(userIds)])) {
     for (const userId of chunk) stateOf(userId);
-    const [applied, switches, tokens, subscriptions] = await db.batch([
-      db
-        .select({ userId: appliedEvents.userId, notificationId: appliedEvents.notificationId })
-        .from(appliedEvents)
-        .where(and(eq(appliedEvents.eventId, eventId), inArray(appliedEvents.userId, chunk))),
-      db
-        .select({
-          userId: preferences.userId,
-          type: preferences.type,
-          channel: preferences.channel,
-          enabled: preferences.enabled,
-        })
-        .from(preferences)
-        .where(inArray(preferences.userId, chunk)),
-      db.select().from(expoTokens).where(inArray(expoTokens.userId, chunk)),
-      db.select().from(pushSubscriptions).where(inArray(pushSubscriptions.userId, chunk)),
-    ]);
-    for (const row of applied) stateOf(row.userId).appliedTo = row.notificationId;
-    for (const { userId, ...switch_ } of switches) stateOf(userId).switches.push(switch_);
-    for (const row of newestFirst(tokens)) stateOf(row.userId).expoTokens.push(row.token);
-    for (const row of newestFirst(subscriptions)) stateOf(row.userId).subscriptions.push(row);
+    const [applied, switches, tokens, subscriptions] = await db.$client.batch(
+      stateStatements(db.$client, eventId, chunk),
+    );
+    for (const row of rowsOf<RawApplied>(applied)) stateOf(row.user_id).appliedTo = row.notification_id;
+    for (const row of rowsOf<RawSwitch>(switches)) {
+      stateOf(row.user_id).switches.push({
+        type: row.type,
+        channel: row.channel,
+        enabled: row.enabled === 1,
+      });
+    }
+    const tokenRows = rowsOf<RawToken>(tokens).map((row) => ({
+      token: row.token,
+      userId: row.user_id,
+      createdAt: row.created_at,
+    }));
+    for (const row of newestFirst(tokenRows)) stateOf(row.userId).expoTokens.push(row.token);
+    const subscriptionRows = rowsOf<RawSubscription>(subscriptions).map(
+      (row): PushSubscriptionRow => ({
+        id: row.id,
+        userId: row.user_id,
+        endpoint: row.endpoint,
+        p256dh: row.p256dh,
+        auth: row.auth,
+        createdAt: row.created_at,
+      }),
+    );
+    for (const row of newestFirst(subscriptionRows)) stateOf(row.userId).subscriptions.push(row);
   }
   return states;
+}
+
+function rowsOf<T>(result: D1Result | undefined): T[] {
+  return (result?.results ?? []) as T[];
 }
