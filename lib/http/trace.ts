@@ -3,7 +3,7 @@
  * traceparent or starts a trace, and opens one span per request that it passes to the service.
  */
 
-import { ulid } from "../ids";
+import { pooledRandomBytes, ulid } from "../ids";
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -18,7 +18,7 @@ export interface TraceContext {
 
 function randomHex(bytes: number): string {
   let hex = "";
-  for (const byte of crypto.getRandomValues(new Uint8Array(bytes))) hex += byte.toString(16).padStart(2, "0");
+  for (const byte of pooledRandomBytes(bytes)) hex += byte.toString(16).padStart(2, "0");
   return hex;
 }
 

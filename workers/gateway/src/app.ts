@@ -14,15 +14,25 @@ import { ROUTES } from "./services";
  */
 const REVOCATION_CACHE_MS = 5_000;
 
-/** The allowlist in CORS_ORIGINS: comma-separated origins, or "*" for any (never with credentials). */
-function allowedOrigins(setting: string): (origin: string) => string | null {
-  const origins = new Set(
-    setting
-      .split(",")
-      .map((origin) => origin.trim())
-      .filter(Boolean),
-  );
-  return (origin) => (origins.has("*") || origins.has(origin) ? origin : null);
+/** The allowlists of CORS_ORIGINS settings seen, parsed once per isolate (not per request). */
+const allowlists = new Map<string, Set<string>>();
+
+/**
+ * The origin to allow for a request: CORS_ORIGINS is comma-separated origins, or "*" for any (never
+ * with credentials); null for an origin it does not list.
+ */
+function allowedOrigin(setting: string, origin: string): string | null {
+  let origins = allowlists.get(setting);
+  if (!origins) {
+    origins = new Set(
+      setting
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    );
+    allowlists.set(setting, origins);
+  }
+  return origins.has("*") || origins.has(origin) ? origin : null;
 }
 
 /**
@@ -38,7 +48,7 @@ export function createGatewayApp() {
   });
   app.use(
     cors({
-      origin: (origin, c) => allowedOrigins(c.env.CORS_ORIGINS)(origin),
+      origin: (origin, c) => allowedOrigin(c.env.CORS_ORIGINS, origin),
       allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
       allowHeaders: [
         "authorization",
