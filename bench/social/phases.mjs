@@ -132,6 +132,9 @@ export async function openLoopPhase(options) {
       ` failed ${ops.all.failed}, late ${run.late},` +
       ` client loop delay p99/max ${phase.clientLoopDelayMs.p99}/${phase.clientLoopDelayMs.max} ms`,
   );
+  // Why requests failed (a status and the start of its body, a socket error, a timeout): the
+  // first few, so a failed count says what to look for.
+  if (ops.all.failed > 0) log(`${name}: failures, the first of them: ${ops.all.samples.join("; ")}`);
   log(
     `${name}: the slowest 1% (${tail.count}) were scheduled in ${tail.seconds} of ${Math.ceil(seconds)} seconds` +
       (tail.fullest.length
