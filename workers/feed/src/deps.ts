@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idOf } from "../../../lib/durable-ids";
 import { AppError } from "../../../lib/errors";
 
 /** What the feed's domain code works with: the timelines, its neighbours and its settings. */
@@ -52,5 +53,5 @@ export function feedDeps(env: FeedEnv): FeedDeps {
 
 /** The Timeline Durable Object of a user (one per user, named by the user id). */
 export function timelineOf(deps: Pick<FeedDeps, "timelines">, userId: string) {
-  return deps.timelines.get(deps.timelines.idFromName(userId));
+  return deps.timelines.get(idOf(deps.timelines, userId));
 }

@@ -1,4 +1,5 @@
 import type { UserChannel } from "../../../durable-objects/user-channel/user-channel";
+import { idOf } from "../../../lib/durable-ids";
 import { type NotificationsDb, notificationsDb } from "./db/client";
 import { type Providers, providersOf } from "./providers";
 
@@ -30,5 +31,5 @@ export function notificationDeps(env: NotificationsEnv, now = Date.now()): Notif
 
 /** A user's live channel. */
 export function channelOf(deps: Pick<NotificationDeps, "channels">, userId: string) {
-  return deps.channels.get(deps.channels.idFromName(userId));
+  return deps.channels.get(idOf(deps.channels, userId));
 }
