@@ -1,6 +1,6 @@
 import { placeholders } from "../../../../lib/db";
 import { inChunks, type NotificationsDb } from "./client";
-import { newestFirst, type PushSubscriptionRow } from "./targets";
+import type { PushSubscriptionRow } from "./targets";
 
 /** What delivering one event's notification to one user depends on. */
 export interface RecipientState {
@@ -23,7 +23,7 @@ export const noState = (): RecipientState => ({
 
 type RawApplied = { user_id: string; notification_id: string };
 type RawSwitch = { user_id: string; type: string; channel: string; enabled: number };
-type RawToken = { token: string; user_id: string; created_at: number };
+type RawToken = { token: string; user_id: string };
 type RawSubscription = {
   id: string;
   user_id: string;
@@ -36,7 +36,8 @@ type RawSubscription = {
 /**
  * The four reads of a chunk of recipients, as SQL written once rather than built by drizzle for
  * every event: building them was about a sixth of the notifications isolate's CPU in bench/social's
- * mix (docs/decisions.md, entry 12). The columns are those of schema.ts's tables of the same names.
+ * mix (docs/decisions.md, entry 12). The columns are those of schema.ts's tables of the same names;
+ * devices come newest first.
  */
 function stateStatements(d1: D1Database, eventId: string, userIds: string[]): D1PreparedStatement[] {
   const users = `user_id IN (${placeholders(userIds.length)})`;
@@ -48,10 +49,13 @@ function stateStatements(d1: D1Database, eventId: string, userIds: string[]): D1
       )
       .bind(...userIds, eventId),
     d1.prepare(`SELECT user_id, type, channel, enabled FROM preferences WHERE ${users}`).bind(...userIds),
-    d1.prepare(`SELECT token, user_id, created_at FROM expo_tokens WHERE ${users}`).bind(...userIds),
+    d1
+      .prepare(`SELECT token, user_id FROM expo_tokens WHERE ${users} ORDER BY created_at DESC`)
+      .bind(...userIds),
     d1
       .prepare(
-        `SELECT id, user_id, endpoint, p256dh, auth, created_at FROM push_subscriptions WHERE ${users}`,
+        `SELECT id, user_id, endpoint, p256dh, auth, created_at FROM push_subscriptions
+         WHERE ${users} ORDER BY created_at DESC`,
       )
       .bind(...userIds),
   ];
@@ -88,23 +92,17 @@ export async function recipientStatesOf(
         enabled: row.enabled === 1,
       });
     }
-    const tokenRows = rowsOf<RawToken>(tokens).map((row) => ({
-      token: row.token,
-      userId: row.user_id,
-      createdAt: row.created_at,
-    }));
-    for (const row of newestFirst(tokenRows)) stateOf(row.userId).expoTokens.push(row.token);
-    const subscriptionRows = rowsOf<RawSubscription>(subscriptions).map(
-      (row): PushSubscriptionRow => ({
+    for (const row of rowsOf<RawToken>(tokens)) stateOf(row.user_id).expoTokens.push(row.token);
+    for (const row of rowsOf<RawSubscription>(subscriptions)) {
+      stateOf(row.user_id).subscriptions.push({
         id: row.id,
         userId: row.user_id,
         endpoint: row.endpoint,
         p256dh: row.p256dh,
         auth: row.auth,
         createdAt: row.created_at,
-      }),
-    );
-    for (const row of newestFirst(subscriptionRows)) stateOf(row.userId).subscriptions.push(row);
+      });
+    }
   }
   return states;
 }
