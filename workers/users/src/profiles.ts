@@ -101,8 +101,7 @@ export async function removeProfile(db: UsersDb, userId: string): Promise<void> 
 }
 
 export async function summariesByIds(db: UsersDb, ids: string[]): Promise<UserSummary[]> {
-  const rows = await findSummaries(db, "id", [...new Set(ids)]);
-  return rows.map(toSummary);
+  return findSummaries(db, "id", [...new Set(ids)]);
 }
 
 /** The users behind these handles, each once, in the order first asked; unknown handles are left out. */
@@ -111,16 +110,14 @@ export async function summariesByHandles(db: UsersDb, handles: string[]): Promis
   const byHandle = new Map((await findSummaries(db, "handle", unique)).map((row) => [row.handle, row]));
   return unique.flatMap((handle) => {
     const row = byHandle.get(handle);
-    return row ? [toSummary(row)] : [];
+    return row ? [row] : [];
   });
 }
 
 export async function summaryById(db: UsersDb, id: string): Promise<UserSummary | null> {
-  const row = await findSummary(db, "id", id);
-  return row ? toSummary(row) : null;
+  return findSummary(db, "id", id);
 }
 
 export async function summaryByHandle(db: UsersDb, handle: string): Promise<UserSummary | null> {
-  const row = await findSummary(db, "handle", handle);
-  return row ? toSummary(row) : null;
+  return findSummary(db, "handle", handle);
 }
