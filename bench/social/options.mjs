@@ -44,6 +44,7 @@ export function options() {
       profile: { type: "string" },
       "profile-only": { type: "string" },
       gc: { type: "boolean", default: false },
+      perf: { type: "string" },
       ...Object.fromEntries(Object.keys(NUMBERS).map((name) => [name, { type: "string" }])),
     },
   });
@@ -82,5 +83,6 @@ export function options() {
     profileDir: values.profile,
     profileOnly: values["profile-only"]?.split(","),
     gc: values.gc,
+    perfFile: values.perf,
   };
 }

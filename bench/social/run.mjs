@@ -5,6 +5,7 @@
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { openLoopAgent } from "../lib/openloop.mjs";
+import { PERF_V8_FLAG, perfAvailable, perfBreakdown, printPerfBreakdown, startPerf } from "../lib/perf.mjs";
 import { freePort } from "../lib/platform.mjs";
 import { printProfileSummary, startProfiling, summarizeProfiles, writeProfiles } from "../lib/profile.mjs";
 import { environment, round, writeJson } from "../lib/report.mjs";
@@ -24,6 +25,7 @@ const RESULTS = join(import.meta.dirname, "results", "latest.json");
 
 async function main() {
   const opts = options();
+  if (opts.perfFile && !perfAvailable()) throw new Error("--perf needs Linux perf on PATH");
   const started = performance.now();
   const log = (line) => console.log(`[bench:social] ${line}`);
   // The Workers' log lines are counted (the report gives lines per request) and kept only with --logs.
@@ -48,11 +50,15 @@ async function main() {
     log,
     drainTimeoutMs: 20 * 60_000,
   });
-  // Only the measuring workerd traces its collections (Miniflare passes this variable to workerd).
+  // Only the measuring workerd traces its collections or names its JIT code for perf (Miniflare passes
+  // this variable to workerd).
   const v8Flags = process.env.MINIFLARE_WORKERD_V8_FLAGS;
-  if (gc) process.env.MINIFLARE_WORKERD_V8_FLAGS = [v8Flags, GC_TRACE_FLAG].filter(Boolean).join(" ");
+  const addedFlags = [gc && GC_TRACE_FLAG, opts.perfFile && PERF_V8_FLAG].filter(Boolean);
+  if (addedFlags.length > 0) {
+    process.env.MINIFLARE_WORKERD_V8_FLAGS = [v8Flags, ...addedFlags].filter(Boolean).join(" ");
+  }
   const restoreV8Flags = () => {
-    if (!gc) return;
+    if (addedFlags.length === 0) return;
     if (v8Flags === undefined) delete process.env.MINIFLARE_WORKERD_V8_FLAGS;
     else process.env.MINIFLARE_WORKERD_V8_FLAGS = v8Flags;
   };
@@ -135,6 +141,7 @@ async function main() {
     const profiling = opts.profileDir
       ? await startProfiling(bench.inspectorPort, { only: opts.profileOnly })
       : null;
+    const recording = opts.perfFile ? startPerf(bench.pid, opts.perfFile) : null;
     results.fixed = profiling
       ? // Profiled: the queue work left behind is waited for after the profiler stops (it slows it).
         await openLoopPhase({
@@ -150,6 +157,14 @@ async function main() {
           gc,
         })
       : await phase(opts.rate, opts.durationMs, `fixed ${opts.rate}/s`);
+    if (recording) {
+      // The recording spans the run and the queue work it left, as the CPU per request "with queue work" does.
+      results.perf = await perfBreakdown(await recording.stop());
+      printPerfBreakdown(results.perf, { cpuUsPerRequest: results.fixed.cpuUsPerRequestWithDrain });
+      log(
+        `perf recording of the fixed-rate run: perf report -i ${opts.perfFile} (JIT names: /tmp/perf-${bench.pid}.map)`,
+      );
+    }
     if (profiling) {
       // Diagnostic: the samples cost CPU, so this run's latencies are not comparable with others'.
       const profiles = await profiling.stop();
