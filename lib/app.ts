@@ -8,6 +8,7 @@ import { requestIdFrom, traceFrom, traceparentOf } from "./http/trace";
 import { describeError, log } from "./logging";
 import { BEARER_SCHEME } from "./openapi";
 import { type Forwarded, forwardedOf } from "./service";
+import { illFormedTextPaths, LONE_SURROGATE } from "./unicode";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -92,12 +93,21 @@ export function createApp<Bindings extends object>(
 
 /**
  * A group of routes, mounted on the app with `app.route()`. Invalid input of any of its routes
- * becomes a validation_failed error listing each field.
+ * becomes a validation_failed error listing each field, and so does text in a JSON body that
+ * storage could not keep as sent (lib/unicode.ts).
  */
 export function createRouter<Bindings extends object>(): OpenAPIHono<AppEnv<Bindings>> {
   return new OpenAPIHono<AppEnv<Bindings>>({
     defaultHook: (result) => {
       if (!result.success) throw validationError(result.error.issues, result.target);
+      if (result.target !== "json") return;
+      const illFormed = illFormedTextPaths(result.data);
+      if (illFormed.length > 0) {
+        throw validationError(
+          illFormed.map((path) => ({ path, message: LONE_SURROGATE })),
+          result.target,
+        );
+      }
     },
   });
 }

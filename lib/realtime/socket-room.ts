@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { z } from "zod";
 import { describeError, log } from "../logging";
+import { illFormedTextPaths, LONE_SURROGATE } from "../unicode";
 
 /** What every socket of a room carries across hibernation (its WebSocket attachment). */
 export interface SocketState {
@@ -127,7 +128,12 @@ export abstract class SocketRoom<
       return { error: errorFrame("bad_frame", "not JSON") };
     }
     const result = this.frames.safeParse(json);
-    if (result.success) return { value: result.data };
+    if (result.success) {
+      const [illFormed] = illFormedTextPaths(result.data, 1);
+      if (!illFormed) return { value: result.data };
+      const where = illFormed.length > 0 ? ` at ${illFormed.join(".")}` : "";
+      return { error: errorFrame("bad_frame", `${LONE_SURROGATE}${where}`) };
+    }
     const issue = result.error.issues[0];
     const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
     return { error: errorFrame("bad_frame", `${issue?.message ?? "invalid frame"}${where}`) };

@@ -90,6 +90,40 @@ describe("POST /v1/posts", () => {
   });
 });
 
+describe("text storage could not keep as sent", () => {
+  // A lone UTF-16 surrogate passes JSON and zod, but D1 keeps UTF-8 and would store U+FFFD
+  // three times in its place: the answer would not be what later reads return (lib/unicode.ts).
+  it("is refused with 400 naming the field in posts, edits, comments and shares, and nothing changes", async () => {
+    const ada = await newAccount();
+    const post = await newPost(ada, "as it was");
+    const lone = "caf\ud800e";
+    const attempts = [
+      request("POST", "/v1/posts", { token: ada.accessToken, body: { text: lone } }),
+      request("PATCH", `/v1/posts/${post.id}`, { token: ada.accessToken, body: { text: lone } }),
+      request("POST", `/v1/posts/${post.id}/comments`, { token: ada.accessToken, body: { text: lone } }),
+      request("POST", `/v1/posts/${post.id}/shares`, { token: ada.accessToken, body: { text: lone } }),
+    ];
+    for (const attempt of attempts) {
+      const response = await call(attempt);
+      expect(response.status, attempt.url).toBe(400);
+      const error = await errorOf(response);
+      expect(error.code).toBe("validation_failed");
+      expect(error.details).toEqual([
+        { path: "body.text", message: expect.stringContaining("valid Unicode") },
+      ]);
+    }
+    const rows = await env.DB.prepare("SELECT text FROM posts WHERE author_id = ?").bind(ada.user.id).all();
+    expect(rows.results).toEqual([{ text: "as it was" }]);
+    const stored = (await (
+      await call(request("GET", `/v1/posts/${post.id}`, { token: ada.accessToken }))
+    ).json()) as PostBody;
+    expect(stored).toMatchObject({ text: "as it was", commentCount: 0, shareCount: 0, editedAt: null });
+    // A paired surrogate (an emoji) is ordinary text.
+    const emoji = await newPost(ada, "ok \ud83d\ude00");
+    expect(emoji.text).toBe("ok 😀");
+  });
+});
+
 describe("PATCH and DELETE /v1/posts/:id", () => {
   it("lets the author edit (marking editedAt) and refuses others with 403", async () => {
     const [ada, bob] = [await newAccount(), await newAccount()];

@@ -1,7 +1,7 @@
 /** Input a schema cannot rule out, for the bad-input sweep. */
 import { registerAccount } from "../../../../lib/testing/accounts";
 import { call } from "../worker";
-import { bodyCases, ODD_UNICODE } from "./openapi-cases";
+import { bodyCases, LONE_SURROGATE_TEXT, ODD_UNICODE } from "./openapi-cases";
 import {
   asUser,
   baselineOf,
@@ -147,6 +147,8 @@ export async function edgeCases(w: World): Promise<Case[]> {
     edge("POST", "/v1/posts", "/v1/posts", "allowed", { text: "x", mediaIds: [mediaId, mediaId] }),
     edge("PATCH", p, `/v1/posts/${post}`, "refused", { text: "   " }),
     edge("PATCH", p, `/v1/posts/${post}`, "allowed", { text: ODD_UNICODE }),
+    edge("PATCH", p, `/v1/posts/${post}`, "refused", { text: LONE_SURROGATE_TEXT }),
+    edge("POST", `${p}/comments`, `/v1/posts/${post}/comments`, "refused", { text: LONE_SURROGATE_TEXT }),
     edge("POST", `${p}/shares`, `/v1/posts/${post}/shares`, "allowed", { text: "   " }),
     edge("PUT", `${p}/like`, `/v1/posts/${post}/like`, "allowed"),
     edge("PUT", `${p}/like`, `/v1/posts/${post}/like`, "allowed"),
