@@ -137,7 +137,14 @@ export function toErrorResponse(
   }
   if (error instanceof HTTPException && error.status < 500) {
     const code = CODE_BY_HTTP_STATUS[error.status] ?? "bad_request";
-    const message = error.status === 400 ? "the request body is not valid JSON" : error.message;
+    // Hono's validators throw these: a body that does not parse, or one sent as another media type
+    // than the route declares (every route that validates a body declares JSON).
+    const message =
+      error.status === 400
+        ? "the request body is not valid JSON"
+        : error.status === 415
+          ? "send the request body as JSON, with content-type: application/json"
+          : error.message;
     return errorResponse(new AppError(code, message || code), requestId);
   }
   logUnexpected(error, service, requestId, request);
