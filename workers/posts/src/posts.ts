@@ -128,7 +128,8 @@ export async function sharePost(
   text?: string,
 ): Promise<Post> {
   const target = await existingPost(deps, id);
-  const original = target.sharedPostId ? await existingPost(deps, target.sharedPostId) : target;
+  const original = target.sharedPostId ? await findPost(deps.db, target.sharedPostId) : target;
+  if (!original) throw new AppError("not_found", "the post this share shares has been deleted");
   const { row, insert, created } = newPost(deps, events, {
     text: text ?? "",
     media: [],

@@ -251,5 +251,14 @@ describe("shares", () => {
     await call(request("DELETE", `/v1/posts/${original.id}`, { token: ada.accessToken }));
     const orphan = (await (await call(request("GET", `/v1/posts/${bobShare.id}`))).json()) as PostBody;
     expect(orphan.sharedPost).toBeNull();
+    // The share itself is still there; what it shares is not, and the answer says so.
+    const again = await call(
+      request("POST", `/v1/posts/${bobShare.id}/shares`, { token: carol.accessToken, body: {} }),
+    );
+    expect(again.status).toBe(404);
+    expect(await errorOf(again)).toMatchObject({
+      code: "not_found",
+      message: expect.stringContaining("deleted"),
+    });
   });
 });
