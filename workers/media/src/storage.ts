@@ -56,6 +56,15 @@ function noneMatch(header: string, httpEtag: string): boolean {
   );
 }
 
+/**
+ * Whether a Range still applies under If-Range (RFC 9110, 13.1.5): only while the client's copy is
+ * this file, which an entity tag says by matching ours strongly. A weak tag never does, nor a date
+ * (no Last-Modified is sent to compare it with); then the whole file is the answer.
+ */
+function rangeApplies(ifRange: string | null, httpEtag: string): boolean {
+  return ifRange === null || ifRange.trim() === httpEtag;
+}
+
 function full(object: R2ObjectBody, extra: HeadersInit): Response {
   const headers = headersOf(object, extra);
   headers.set("content-length", String(object.size));
@@ -88,8 +97,8 @@ export interface ServeContext {
 }
 
 /**
- * The object at `key` as the answer to the request (200, 206, 304 or 416), or null when there is
- * no such object. A plain GET costs one R2 read; a ranged or conditional one reads the head first.
+ * The object at `key` as the answer to the request (200, 206, 304 or 416; a Range under an If-Range
+ * that does not match gets the whole file), or null when there is no such object. A plain GET costs one R2 read; a ranged or conditional one reads the head first.
  */
 export async function serveObject(
   bucket: R2Bucket,
@@ -109,7 +118,7 @@ export async function serveObject(
   if (ifNoneMatch !== null && noneMatch(ifNoneMatch, head.httpEtag)) {
     return new Response(null, { status: 304, headers: headersOf(head, extra) });
   }
-  if (range === null) {
+  if (range === null || !rangeApplies(request.headers.get("if-range"), head.httpEtag)) {
     const object = await bucket.get(key);
     return object && full(object, extra);
   }

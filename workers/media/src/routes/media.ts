@@ -53,7 +53,7 @@ export const mediaRoutes = createRouter<MediaEnv>()
       tags: ["media"],
       summary: "The bytes of a media, or of an image variant (public)",
       description:
-        "Supports `Range` (one range, including `bytes=-N`) and `If-None-Match`. With `?variant=`, images " +
+        "Supports `Range` (one range, including `bytes=-N`), `If-Range` and `If-None-Match`. With `?variant=`, images " +
         "come in AVIF or WebP when `Accept` names them, else PNG (from PNG) or JPEG.",
       request: { params: MediaIdParam, query: VariantQuery },
       responses: {
