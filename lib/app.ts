@@ -42,7 +42,8 @@ export type AppEnv<Bindings> = { Bindings: Bindings };
 /**
  * The app every Plaza service starts from: request id and trace context, the standard error body
  * for every failure (validation, malformed JSON, wrong content type, oversized body, unknown
- * route, unexpected exception), a body size limit, and one JSON access-log line per request.
+ * route, a method the route does not answer (405 with Allow), unexpected exception), a body size
+ * limit, and one JSON access-log line per request.
  */
 export function createApp<Bindings extends object>(
   options: AppOptions<Bindings>,
@@ -86,9 +87,49 @@ export function createApp<Bindings extends object>(
     );
   }
 
-  app.notFound((c) => errorResponse(new AppError("not_found", "no such route"), c.get("requestId")));
+  // No route answers this method at this path: 405 with the methods that do answer there, else 404.
+  let allowedAt: ((path: string) => string[]) | undefined;
+  app.notFound((c) => {
+    allowedAt ??= allowedMethodsOf(app.routes);
+    const allowed = allowedAt(c.req.path);
+    const error =
+      allowed.length > 0
+        ? new AppError("method_not_allowed", `this route answers ${allowed.join(", ")}`, {
+            headers: { allow: allowed.join(", ") },
+          })
+        : new AppError("not_found", "no such route");
+    return errorResponse(error, c.get("requestId"));
+  });
   app.onError((error, c) => toErrorResponse(error, c.get("requestId"), c.req.raw, options.service));
   return app;
+}
+
+/**
+ * The methods an app's routes answer at a path, from its route table once complete (the first
+ * unmatched request comes after every route is mounted). Middleware (`ALL`) is not a route; HEAD
+ * comes with GET, as Hono answers it.
+ */
+export function allowedMethodsOf(
+  routes: readonly { method: string; path: string }[],
+): (path: string) => string[] {
+  const patterns = routes
+    .filter((route) => route.method !== "ALL")
+    .map((route) => ({ method: route.method, pattern: routePattern(route.path) }));
+  return (path) => {
+    const methods = new Set(patterns.filter(({ pattern }) => pattern.test(path)).map(({ method }) => method));
+    if (methods.has("GET")) methods.add("HEAD");
+    return [...methods];
+  };
+}
+
+/** A Hono route path as a regular expression: `:name` (with or without a `{constraint}`) is one segment, `*` anything. */
+function routePattern(path: string): RegExp {
+  const segments = path.split("/").map((segment) => {
+    if (segment === "*") return ".*";
+    if (segment.startsWith(":")) return "[^/]+";
+    return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  });
+  return new RegExp(`^${segments.join("/")}$`);
 }
 
 /**

@@ -124,6 +124,31 @@ describe("text storage could not keep as sent", () => {
   });
 });
 
+describe("a method no route answers", () => {
+  it("gets 405 with the methods that do (Allow), and an unknown path 404", async () => {
+    const ada = await newAccount();
+    const post = await newPost(ada);
+    for (const [method, path, allow] of [
+      ["PATCH", `/v1/posts/${post.id}/like`, "PUT, DELETE"],
+      ["POST", `/v1/users/${ada.handle}/posts`, "GET, HEAD"],
+      ["PUT", "/v1/posts", "POST"],
+    ] as const) {
+      const response = await call(request(method, path, { token: ada.accessToken }));
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get("allow")).toBe(allow);
+      expect(await errorOf(response)).toMatchObject({
+        code: "method_not_allowed",
+        message: expect.stringContaining(allow),
+      });
+    }
+    const unknown = await call(
+      request("GET", `/v1/posts/${post.id}/nothing-here`, { token: ada.accessToken }),
+    );
+    expect(unknown.status).toBe(404);
+    expect((await errorOf(unknown)).code).toBe("not_found");
+  });
+});
+
 describe("PATCH and DELETE /v1/posts/:id", () => {
   it("lets the author edit (marking editedAt) and refuses others with 403", async () => {
     const [ada, bob] = [await newAccount(), await newAccount()];
