@@ -109,7 +109,7 @@ export function createApp<Bindings extends object>(
  * unmatched request comes after every route is mounted). Middleware (`ALL`) is not a route; HEAD
  * comes with GET, as Hono answers it.
  */
-export function allowedMethodsOf(
+function allowedMethodsOf(
   routes: readonly { method: string; path: string }[],
 ): (path: string) => string[] {
   const patterns = routes
