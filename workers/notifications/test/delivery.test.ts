@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { newId } from "../../../lib/ids";
+import { base64url, newId } from "../../../lib/ids";
 import { request } from "../../../lib/testing/http";
 import notificationsWorker from "../src/index";
 import { registerExpoToken, subscribeBrowser } from "./devices";
@@ -81,6 +81,24 @@ describe("Web Push", () => {
       expect(await providerRequests(browser.endpoint)).toHaveLength(1);
     },
   );
+
+  it("when a stored subscription's key is off the curve, then it is removed and the other devices still get the push", async () => {
+    // Stored before subscriptions were checked for a point on P-256: encrypting for it throws.
+    const [ada, bob] = await newAccounts(2);
+    const good = await subscribeBrowser(ada);
+    const bad = await subscribeBrowser(ada);
+    await env.DB.prepare("UPDATE push_subscriptions SET p256dh = ? WHERE id = ?")
+      .bind(base64url(new Uint8Array(65).fill(4)), bad.id)
+      .run();
+
+    const { result } = await deliver([liked(ada.user.id, bob.user.id)]);
+
+    expect(result.retryMessages).toEqual([]);
+    expect(await providerRequests(good.endpoint)).toHaveLength(1);
+    expect(await providerRequests(bad.endpoint)).toHaveLength(0);
+    expect(await rowCount("SELECT count(*) AS n FROM push_subscriptions WHERE id = ?", bad.id)).toBe(0);
+    expect((await notificationsOf(ada)).items).toHaveLength(1);
+  });
 });
 
 describe("Expo push", () => {

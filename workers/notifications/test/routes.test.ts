@@ -43,6 +43,14 @@ describe("POST /v1/push/subscriptions", () => {
       { endpoint: "https://fcm.googleapis.com/fcm/send/x", keys: { ...validKeys, auth: "not base64!!" } },
       "body.keys.auth",
     ],
+    [
+      "a p256dh of the right length that is not a point on P-256",
+      {
+        endpoint: "https://fcm.googleapis.com/fcm/send/x",
+        keys: { ...validKeys, p256dh: `${"BAQE".repeat(21)}BAQ` },
+      },
+      "body.keys.p256dh",
+    ],
     ["no keys", { endpoint: "https://fcm.googleapis.com/fcm/send/x" }, "body.keys"],
   ])("refuses %s with 400", async (_what, body, path) => {
     const ada = await newAccount();

@@ -1,5 +1,5 @@
 import { fromBase64url } from "../../../../lib/ids";
-import { log } from "../../../../lib/logging";
+import { describeError, log } from "../../../../lib/logging";
 import { encryptPushMessage } from "../../../../lib/push/encryption";
 import { type VapidKeys, vapidAuthorization } from "../../../../lib/push/vapid";
 import type { DeliveryOutcome } from "../db/deliveries";
@@ -20,7 +20,8 @@ const TTL_SECONDS = 24 * 60 * 60;
 /**
  * Sends one Web Push message (RFC 8030) to a subscription: the payload encrypted for it (RFC 8291),
  * signed for its push service with our VAPID key (RFC 8292). 404 and 410 mean the subscription is
- * gone: `onGone` removes it. 429 and 5xx are worth another try; any other refusal is not.
+ * gone: `onGone` removes it, as it does a subscription whose keys cannot be encrypted for. 429 and
+ * 5xx are worth another try; any other refusal is not.
  */
 export async function sendWebPush(
   keys: VapidKeys,
@@ -29,10 +30,23 @@ export async function sendWebPush(
   now: number,
   onGone: () => Promise<void>,
 ): Promise<DeliveryOutcome> {
-  const body = await encryptPushMessage(
-    { p256dh: fromBase64url(subscription.p256dh), auth: fromBase64url(subscription.auth) },
-    new TextEncoder().encode(JSON.stringify(payload)),
-  );
+  let body: Uint8Array;
+  try {
+    body = await encryptPushMessage(
+      { p256dh: fromBase64url(subscription.p256dh), auth: fromBase64url(subscription.auth) },
+      new TextEncoder().encode(JSON.stringify(payload)),
+    );
+  } catch (error) {
+    // Keys no message can be encrypted for (a point off the curve, stored before subscriptions were
+    // checked for it): no later try will do better, and throwing would hold up the user's other
+    // devices and the event's other recipients. The subscription goes, as a gone one does.
+    await onGone();
+    log("warn", "push subscription keys unusable; removed", {
+      subscriptionId: subscription.id,
+      ...describeError(error),
+    });
+    return "permanent_failure";
+  }
   const response = await fetch(subscription.endpoint, {
     method: "POST",
     headers: {
