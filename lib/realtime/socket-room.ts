@@ -95,8 +95,21 @@ export abstract class SocketRoom<
     }
   }
 
-  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    await this.leave(ws, "close", code);
+  /**
+   * The client closed: the room lets it go, then answers its Close frame. Under the Hibernation API
+   * the runtime does not answer it on any compatibility date, and a client left unanswered waits in
+   * CLOSING until its own timeout and reports 1006. A close() on a socket already closed does nothing.
+   */
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      await this.leave(ws, "close", code);
+    } finally {
+      try {
+        ws.close(echoableCloseCode(code), reason);
+      } catch {
+        // The socket is gone already: nothing to answer.
+      }
+    }
   }
 
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
@@ -210,4 +223,13 @@ export function errorFrame(code: string, message: string): ErrorFrame {
 
 function byteLength(text: string): number {
   return new TextEncoder().encode(text).byteLength;
+}
+
+/**
+ * The code to answer a client's Close frame with: its own when a server may send it (1000, or an
+ * application's 3000-4999); otherwise 1000. 1005, 1006 and 1015 describe a close, they are never
+ * sent, and close() refuses them.
+ */
+function echoableCloseCode(code: number): number {
+  return code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000;
 }
