@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Authenticator } from "./auth/authenticator";
@@ -85,6 +86,7 @@ export function createApp<Bindings extends object>(
         },
       }),
     );
+    app.use(utf8JsonBodies);
   }
 
   // No route answers this method at this path: 405 with the methods that do answer there, else 404.
@@ -104,14 +106,34 @@ export function createApp<Bindings extends object>(
   return app;
 }
 
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/**
+ * A JSON body must be UTF-8 (RFC 8259). Hono's JSON reader decodes leniently and would store
+ * U+FFFD where the bytes were not; the bytes are read here once (the validators reuse them) and
+ * a body that does not decode is refused. Bodies of other types (media uploads) are not touched.
+ */
+const utf8JsonBodies: MiddlewareHandler = async (c, next) => {
+  const mediaType = c.req.header("content-type")?.split(";", 1)[0]?.trim() ?? "";
+  if (c.req.raw.body !== null && JSON_MEDIA_TYPE.test(mediaType)) {
+    try {
+      STRICT_UTF8.decode(await c.req.arrayBuffer());
+    } catch (error) {
+      if (error instanceof TypeError)
+        throw new AppError("bad_request", "the request body is not valid UTF-8");
+      throw error;
+    }
+  }
+  await next();
+};
+
 /**
  * The methods an app's routes answer at a path, from its route table once complete (the first
  * unmatched request comes after every route is mounted). Middleware (`ALL`) is not a route; HEAD
  * comes with GET, as Hono answers it.
  */
-function allowedMethodsOf(
-  routes: readonly { method: string; path: string }[],
-): (path: string) => string[] {
+function allowedMethodsOf(routes: readonly { method: string; path: string }[]): (path: string) => string[] {
   const patterns = routes
     .filter((route) => route.method !== "ALL")
     .map((route) => ({ method: route.method, pattern: routePattern(route.path) }));

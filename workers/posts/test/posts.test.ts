@@ -118,6 +118,32 @@ describe("text storage could not keep as sent", () => {
       await call(request("GET", `/v1/posts/${post.id}`, { token: ada.accessToken }))
     ).json()) as PostBody;
     expect(stored).toMatchObject({ text: "as it was", commentCount: 0, shareCount: 0, editedAt: null });
+    // Bytes that are not UTF-8 at all would be decoded to U+FFFD the same way: refused too.
+    const raw = new Uint8Array([
+      ...new TextEncoder().encode('{"text":"caf'),
+      0xff,
+      0xed,
+      0xa0,
+      0x80,
+      0x22,
+      0x7d,
+    ]);
+    const bytes = await call(
+      new Request("https://plaza.test/v1/posts", {
+        method: "POST",
+        headers: { authorization: `Bearer ${ada.accessToken}`, "content-type": "application/json" },
+        body: raw,
+      }),
+    );
+    expect(bytes.status).toBe(400);
+    expect(await errorOf(bytes)).toMatchObject({
+      code: "bad_request",
+      message: expect.stringContaining("UTF-8"),
+    });
+    const count = await env.DB.prepare("SELECT count(*) AS n FROM posts WHERE author_id = ?")
+      .bind(ada.user.id)
+      .first<{ n: number }>();
+    expect(count?.n).toBe(1);
     // A paired surrogate (an emoji) is ordinary text.
     const emoji = await newPost(ada, "ok \ud83d\ude00");
     expect(emoji.text).toBe("ok 😀");
