@@ -99,6 +99,8 @@ export async function sessionDetail(deps: SessionDeps, row: SessionRow, viewerId
   if (!summary) throw new AppError("internal", "the session's room is missing", { cause: row.id });
   return {
     ...toSession(row, viewerId),
+    // The room's own: a playlist's `next` changes the media without touching the index row.
+    mediaUrl: summary.session.mediaUrl,
     playback: summary.playback,
     participantCount: summary.participantCount,
     locked: summary.session.locked,
