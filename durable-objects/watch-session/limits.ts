@@ -16,6 +16,8 @@ export const WATCH_LIMITS = {
    */
   presence: { minDelayMs: 100, delayMsPerParticipant: 1, maxDelayMs: 1_000 },
   welcomeChat: 50,
+  /** Items a playlist holds: every change sends all of them to everyone, and stores them again. */
+  maxQueueItems: 100,
   chat: { burst: 5, perSecond: 1 },
   reactions: { burst: 10, perSecond: 2 },
 } as const;

@@ -1,5 +1,6 @@
 import { newId } from "../../lib/ids";
 import { RoomError } from "../../lib/realtime/socket-room";
+import { WATCH_LIMITS } from "./limits";
 import type { ClientFrame, QueueItem } from "./protocol";
 
 export type QueueOp = Extract<ClientFrame, { type: "queue" }>["op"];
@@ -20,6 +21,13 @@ export function changePlaylist(current: QueueItem[], op: QueueOp, userId: string
   };
   switch (op.op) {
     case "add":
+      if (items.length >= WATCH_LIMITS.maxQueueItems) {
+        throw new RoomError(
+          "conflict",
+          `the playlist is full (at most ${WATCH_LIMITS.maxQueueItems} items)`,
+          "queue",
+        );
+      }
       items.push({ id: newId("qit"), mediaUrl: op.mediaUrl, title: op.title ?? null, addedBy: userId });
       return { items };
     case "remove":

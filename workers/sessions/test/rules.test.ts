@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { WATCH_LIMITS } from "../../../durable-objects/watch-session/limits";
+import { request } from "../../../lib/testing/http";
 import type { Frame, TestSocket } from "../../../lib/testing/sockets";
-import { createSession, join, newAccount, ticketFor, tryJoin } from "./worker";
+import { call, createSession, join, newAccount, ticketFor, tryJoin } from "./worker";
 
 type PlaybackFrame = Frame & {
   playback: { playing: boolean; position: number; at: number };
@@ -193,6 +195,8 @@ describe("playlist", () => {
     expect((await b.next<SessionFrame>("session")).session.mediaUrl).toBe("https://m.example/2.mp4");
     expect((await b.next<PlaybackFrame>("playback")).playback.position).toBe(0);
     expect((await b.next<QueueFrame>("queue")).items.map((i) => i.id)).toEqual([first.id]);
+    const detail = await call(request("GET", `/v1/sessions/${session.id}`, { token: host.accessToken }));
+    expect(((await detail.json()) as { mediaUrl: string }).mediaUrl).toBe("https://m.example/2.mp4");
 
     a.send({ type: "queue", op: { op: "remove", id: first.id } });
     expect((await b.next<QueueFrame>("queue")).items).toEqual([]);
@@ -202,6 +206,21 @@ describe("playlist", () => {
     b.send({ type: "queue", op: { op: "add", mediaUrl: "https://m.example/3.mp4" } });
     expect(await b.next("error")).toMatchObject({ code: "forbidden", for: "queue" });
     closeAll(a, b);
+  });
+
+  it("holds at most maxQueueItems: one more is refused and the playlist stays as it was", async () => {
+    const host = await newAccount();
+    const session = await createSession(host);
+    const a = await join(host, session);
+    for (let i = 0; i < WATCH_LIMITS.maxQueueItems; i++) {
+      a.send({ type: "queue", op: { op: "add", mediaUrl: `https://m.example/${i}.mp4` } });
+    }
+    for (let i = 0; i < WATCH_LIMITS.maxQueueItems; i++) await a.next<QueueFrame>("queue");
+    a.send({ type: "queue", op: { op: "add", mediaUrl: "https://m.example/one-more.mp4" } });
+    expect(await a.next("error")).toMatchObject({ code: "conflict", for: "queue" });
+    a.send({ type: "queue", op: { op: "next" } });
+    expect((await a.next<QueueFrame>("queue")).items).toHaveLength(WATCH_LIMITS.maxQueueItems - 1);
+    a.close();
   });
 
   it("refuses a media URL that is not http(s) or a media path", async () => {
