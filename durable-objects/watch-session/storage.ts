@@ -23,6 +23,8 @@ const MIGRATIONS = [
    CREATE TABLE queue (id TEXT PRIMARY KEY, media_url TEXT NOT NULL, title TEXT, added_by TEXT NOT NULL, position REAL NOT NULL);`,
   // A chat message records its broadcast seq: one write per message instead of two.
   "ALTER TABLE messages ADD COLUMN seq INTEGER",
+  // A chat message resent with the same nonce (a client retrying) is found, not stored again.
+  "CREATE INDEX messages_by_sender_nonce ON messages (user_id, nonce) WHERE nonce IS NOT NULL",
 ];
 
 export interface SessionRecord extends SessionView {
@@ -197,22 +199,20 @@ export class WatchStorage {
     );
   }
 
+  /** The message this user already sent with this nonce, with its seq; null when there is none. */
+  messageByNonce(userId: string, nonce: string): { message: ChatMessage; seq: number } | null {
+    const [row] = this.sql
+      .exec<Row>("SELECT * FROM messages WHERE user_id = ? AND nonce = ? LIMIT 1", userId, nonce)
+      .toArray();
+    return row ? { message: messageOf(row), seq: Number(row.seq ?? 0) } : null;
+  }
+
   /** Chat history, newest first, before a message id (ids sort by time). */
   messages(limit: number, before?: string): ChatMessage[] {
     const rows = before
       ? this.sql.exec<Row>("SELECT * FROM messages WHERE id < ? ORDER BY id DESC LIMIT ?", before, limit)
       : this.sql.exec<Row>("SELECT * FROM messages ORDER BY id DESC LIMIT ?", limit);
-    return rows.toArray().map((row) => {
-      const message: ChatMessage = {
-        id: String(row.id),
-        userId: String(row.user_id),
-        handle: String(row.handle),
-        text: String(row.text),
-        at: Number(row.at),
-      };
-      if (row.nonce !== null) message.nonce = String(row.nonce);
-      return message;
-    });
+    return rows.toArray().map(messageOf);
   }
 
   queue(): QueueItem[] {
@@ -247,4 +247,16 @@ export class WatchStorage {
 export function viewOf(session: SessionRecord): SessionView {
   const { id, title, hostId, mediaUrl, visibility, locked, everyoneControls } = session;
   return { id, title, hostId, mediaUrl, visibility, locked, everyoneControls };
+}
+
+function messageOf(row: Row): ChatMessage {
+  const message: ChatMessage = {
+    id: String(row.id),
+    userId: String(row.user_id),
+    handle: String(row.handle),
+    text: String(row.text),
+    at: Number(row.at),
+  };
+  if (row.nonce !== null) message.nonce = String(row.nonce);
+  return message;
 }

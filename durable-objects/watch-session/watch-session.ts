@@ -180,7 +180,7 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
         return;
       }
       case "chat":
-        this.chat(state, frame.text, frame.nonce, now);
+        this.chat(ws, state, frame.text, frame.nonce, now);
         return;
       case "react":
         if (!this.reactionLimit.take(state.userId, now))
@@ -222,7 +222,20 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
     }
   }
 
-  private chat(state: WatchSocket, text: string, nonce: string | undefined, now: number): void {
+  private chat(
+    ws: WebSocket,
+    state: WatchSocket,
+    text: string,
+    nonce: string | undefined,
+    now: number,
+  ): void {
+    // A resend of a message already stored (the client did not see its copy): the sender gets that
+    // copy again as its acknowledgement, nobody else sees it twice, and it costs no rate.
+    const sent = nonce === undefined ? null : this.store.messageByNonce(state.userId, nonce);
+    if (sent) {
+      this.send(ws, { type: "chat", message: sent.message, seq: sent.seq } satisfies ServerFrame);
+      return;
+    }
     if (!this.chatLimit.take(state.userId, now))
       throw new RoomError("rate_limited", "you are sending messages too fast", "chat");
     const message: ChatMessage = {

@@ -158,6 +158,25 @@ describe("chat and reactions", () => {
     close();
   });
 
+  it("when a chat is resent with the same nonce, then it is stored and shown once, and the sender gets its copy again", async () => {
+    const { guests, hostSocket, close } = await party(1);
+    const sender = guests[0];
+    if (!sender) throw new Error("no guest");
+    for (let i = 0; i < 3; i++) sender.socket.send({ type: "chat", text: "once", nonce: "retry-1" });
+    sender.socket.send({ type: "ping", t: 1 });
+    await sender.socket.next("pong");
+    hostSocket.send({ type: "ping", t: 2 });
+    await hostSocket.next("pong");
+    const chats = (frames: Frame[]) =>
+      frames.filter((f) => f.type === "chat") as (Frame & { message: { id: string; nonce?: string } })[];
+    const seen = chats(hostSocket.frames);
+    expect(seen).toHaveLength(1);
+    const own = chats(sender.socket.frames);
+    expect(own).toHaveLength(3);
+    expect(new Set(own.map((f) => f.message.id))).toEqual(new Set([seen[0]?.message.id]));
+    close();
+  });
+
   it("when someone chats too fast, then the excess gets rate_limited errors and is not stored", async () => {
     const { hostSocket, close } = await party(0);
     for (let i = 0; i < 8; i++) hostSocket.send({ type: "chat", text: `m${i}` });
