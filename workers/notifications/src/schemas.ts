@@ -18,10 +18,13 @@ export const NotificationPage = z
   .openapi("NotificationPage");
 
 export const ReadBody = z
-  .union([
-    z.strictObject({ ids: z.array(z.string().min(1).max(64)).min(1).max(100) }),
-    z.strictObject({ all: z.literal(true) }),
-  ])
+  .union(
+    [
+      z.strictObject({ ids: z.array(z.string().min(1).max(64)).min(1).max(100) }),
+      z.strictObject({ all: z.literal(true) }),
+    ],
+    { error: "either {ids: 1-100 notification ids} or {all: true}" },
+  )
   .openapi("ReadNotifications");
 
 export const ReadResult = z

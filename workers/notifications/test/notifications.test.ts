@@ -256,11 +256,21 @@ describe("POST /v1/notifications/read", () => {
 
   it("refuses a body that is neither {ids} nor {all: true}", async () => {
     const ada = await newAccount();
-    for (const body of [{}, { ids: [] }, { all: false }, { ids: ["a"], all: true }]) {
+    const cases: [object, RegExp][] = [
+      // No form fits: the answer says which forms there are, not only "Invalid input".
+      [{}, /all: true/],
+      [{ all: false }, /all: true/],
+      [{ ids: ["a"], all: true }, /all: true/],
+      [{ ids: [1] }, /all: true/],
+      // The ids form with an empty list: the answer names the list.
+      [{ ids: [] }, /body\.ids/],
+    ];
+    for (const [body, says] of cases) {
       const response = await call(
         request("POST", "/v1/notifications/read", { token: ada.accessToken, body }),
       );
       expect(response.status).toBe(400);
+      expect(JSON.stringify((await errorOf(response)).details), JSON.stringify(body)).toMatch(says);
     }
   });
 });
