@@ -1,9 +1,10 @@
 import type { ErrorCode } from "../../lib/errors";
-import { newId, randomToken, sha256Hex } from "../../lib/ids";
+import { randomToken, sha256Hex } from "../../lib/ids";
 import { TokenBucket } from "../../lib/realtime/limits";
 import { RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
 import { acceptUpgrade, offeredTicket, refuseUpgrade } from "../../lib/realtime/upgrade";
 import { syncSessionIndex } from "../../workers/sessions/src/db/index-sync";
+import { type ChatFrame, chatOutcome } from "./chat";
 import { maxParticipantsFrom, WATCH_LIMITS } from "./limits";
 import * as rules from "./playback";
 import { changePlaylist, type QueueOp } from "./playlist";
@@ -180,7 +181,7 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
         return;
       }
       case "chat":
-        this.chat(ws, state, frame.text, frame.nonce, now);
+        this.chat(ws, state, frame, now);
         return;
       case "react":
         if (!this.reactionLimit.take(state.userId, now))
@@ -222,34 +223,16 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
     }
   }
 
-  private chat(
-    ws: WebSocket,
-    state: WatchSocket,
-    text: string,
-    nonce: string | undefined,
-    now: number,
-  ): void {
-    // A resend of a message already stored (the client did not see its copy): the sender gets that
-    // copy again as its acknowledgement, nobody else sees it twice, and it costs no rate.
-    const sent = nonce === undefined ? null : this.store.messageByNonce(state.userId, nonce);
-    if (sent) {
-      this.send(ws, { type: "chat", message: sent.message, seq: sent.seq } satisfies ServerFrame);
+  private chat(ws: WebSocket, state: WatchSocket, frame: ChatFrame, now: number): void {
+    const outcome = chatOutcome(this.store, this.chatLimit, state, frame, now);
+    if ("resent" in outcome) {
+      this.send(ws, { type: "chat", ...outcome.resent } satisfies ServerFrame);
       return;
     }
-    if (!this.chatLimit.take(state.userId, now))
-      throw new RoomError("rate_limited", "you are sending messages too fast", "chat");
-    const message: ChatMessage = {
-      id: newId("msg"),
-      userId: state.userId,
-      handle: state.handle,
-      text,
-      at: now,
-    };
-    if (nonce !== undefined) message.nonce = nonce;
     // Stored (with its seq) before anyone sees it: the sender's copy is its acknowledgement.
     const seq = this.takeSeq();
-    this.store.addMessage(message, seq);
-    this.broadcast({ type: "chat", message, seq } satisfies ServerFrame);
+    this.store.addMessage(outcome.message, seq);
+    this.broadcast({ type: "chat", message: outcome.message, seq } satisfies ServerFrame);
   }
 
   private async kick(session: SessionRecord, userId: string, now: number): Promise<void> {
