@@ -75,7 +75,8 @@ async function snapshotPage(
   offset: number,
 ): Promise<FeedPage> {
   const snapshot = await timelineOf(deps, viewerId).snapshot(snapshotId);
-  if (!snapshot) throw cursorError("this cursor has expired or was not given to you: start again from the first page");
+  if (!snapshot)
+    throw cursorError("this cursor has expired or was not given to you: start again from the first page");
   const end = offset + limit;
   const items = await hydrate(deps, viewerId, snapshot.postIds.slice(offset, end));
   if (end < snapshot.postIds.length) {
