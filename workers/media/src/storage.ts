@@ -98,7 +98,8 @@ export interface ServeContext {
 
 /**
  * The object at `key` as the answer to the request (200, 206, 304 or 416; a Range under an If-Range
- * that does not match gets the whole file), or null when there is no such object. A plain GET costs one R2 read; a ranged or conditional one reads the head first.
+ * that does not match gets the whole file), or null when there is no such object. A plain GET
+ * costs one R2 read; a ranged or conditional one reads the head first.
  */
 export async function serveObject(
   bucket: R2Bucket,
