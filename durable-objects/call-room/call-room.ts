@@ -253,6 +253,9 @@ export class CallRoom extends SocketRoom<CallsEnv, ClientFrame, CallSocket> {
 
   private kick(call: CallRecord, userId: string, now: number): void {
     if (userId === call.hostId) throw new RoomError("conflict", "the host cannot be removed", "kick");
+    // An heir host (the creator stepped out and came back) must not lock the creator out of their call.
+    if (userId === call.creatorId)
+      throw new RoomError("forbidden", "the call's creator cannot be removed", "kick");
     const targets = this.membership.socketsOf(userId);
     if (targets.length === 0) throw new RoomError("not_found", "no such member in this call", "kick");
     this.store.kick(userId, now);

@@ -237,6 +237,9 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
 
   private async kick(session: SessionRecord, userId: string, now: number): Promise<void> {
     if (userId === session.hostId) throw new RoomError("conflict", "the host cannot be removed", "kick");
+    // An heir host (the creator stepped out) must not lock the creator out of their own session.
+    if (userId === session.creatorId)
+      throw new RoomError("forbidden", "the session's creator cannot be removed", "kick");
     this.store.kick(userId, now);
     let wasBuffering = false;
     for (const ws of this.ctx.getWebSockets(userId)) {

@@ -140,4 +140,20 @@ describe("host role", () => {
     expect(await c.socket.next("muted")).toMatchObject({ by: b.account.user.id });
     party.close();
   });
+
+  it("when the creator comes back, then the heir host may not kick them out of their own call", async () => {
+    const party = await callWith(1);
+    const b = guest(party, 0);
+    party.hostSocket.close();
+    await b.socket.next<RosterFrame>("roster", 2000, (f) => f.call.hostId === b.account.user.id);
+    const creator = await join(party.host, party.created);
+    b.socket.send({ type: "kick", userId: party.host.user.id });
+    expect(await b.socket.next<ErrorFrame>("error")).toMatchObject({
+      code: "forbidden",
+      for: "kick",
+      message: expect.stringContaining("creator"),
+    });
+    creator.close();
+    party.close();
+  });
 });

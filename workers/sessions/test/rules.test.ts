@@ -153,6 +153,25 @@ describe("kick", () => {
   });
 });
 
+describe("kick, when the creator has stepped out", () => {
+  it("is refused to the heir host: the creator may come back to their own session", async () => {
+    const [host, guest] = [await newAccount(), await newAccount()];
+    const session = await createSession(host);
+    const a = await join(host, session);
+    const b = await join(guest, session);
+    a.close();
+    expect((await b.next<SessionFrame>("session", 3000)).session.hostId).toBe(guest.user.id);
+    b.send({ type: "kick", userId: host.user.id });
+    expect(await b.next("error")).toMatchObject({
+      code: "forbidden",
+      for: "kick",
+      message: expect.stringContaining("creator"),
+    });
+    const back = await join(host, session);
+    closeAll(back, b);
+  });
+});
+
 describe("lock", () => {
   it("admits no new participants while locked, but lets members back in", async () => {
     const [host, member, newcomer] = [await newAccount(), await newAccount(), await newAccount()];
