@@ -2,7 +2,7 @@
 // spends its time by runtime layer (our JavaScript, the runtime APIs it calls, SQLite, fetch and RPC
 // plumbing, garbage collection, Miniflare's own simulators...), which the V8 inspector's per-isolate
 // profiles (profile.mjs) cannot show. workerd's binary keeps its symbols and frame pointers, and V8's
-// `--perf-basic-prof` (PERF_V8_FLAG, through MINIFLARE_WORKERD_V8_FLAGS) names the JIT-compiled code:
+// `--perf-basic-prof` (in PERF_V8_FLAG, through MINIFLARE_WORKERD_V8_FLAGS) names the JIT-compiled code:
 //   const recording = startPerf(pid, "/tmp/x.data");  ...run the load...  const data = await recording.stop();
 //   const breakdown = await perfBreakdown(data);  printPerfBreakdown(breakdown, { cpuUsPerRequest });
 // Needs `perf` on PATH and the right to attach to the process (root, or perf_event_paranoid <= 1).
@@ -12,8 +12,12 @@ import { existsSync, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { formatTable, round } from "./report.mjs";
 
-/** The V8 flag that makes workerd write /tmp/perf-<pid>.map, naming its JIT code for perf. */
-export const PERF_V8_FLAG = "--perf-basic-prof";
+/**
+ * The V8 flags that make workerd write /tmp/perf-<pid>.map, naming its JIT code for perf. On its own,
+ * `--perf-basic-prof` also turns on V8's logger, which writes an isolate-*-v8.log per isolate into
+ * the current folder; the log goes to /dev/null instead (the map does not depend on it).
+ */
+export const PERF_V8_FLAG = "--perf-basic-prof --no-logfile-per-isolate --logfile=/dev/null";
 
 /** Whether `perf` can be run here. */
 export function perfAvailable() {
