@@ -1,10 +1,11 @@
 import { z } from "@hono/zod-openapi";
+import { decimalIntegerOr } from "./decimal";
 import { AppError } from "./errors";
 import { base64url, fromBase64url } from "./ids";
 
 /** `?limit=&cursor=` for every paged list: 1 to 100 items, 20 by default. */
 export const PageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  limit: decimalIntegerOr(1, 100, 20),
   cursor: z.string().min(1).max(512).optional().openapi({ description: "nextCursor of the previous page" }),
 });
 

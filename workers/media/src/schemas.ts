@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { decimalInteger } from "../../../lib/decimal";
 import { MEDIA_TYPES } from "./file-types";
 import { MEDIA_ID_PATTERN, UPLOAD_ID_PATTERN, USER_ID_PATTERN } from "./ids";
 import { MAX_PARTS, MAX_UPLOAD_BYTES } from "./limits";
@@ -16,12 +17,11 @@ export const UploadId = z
 export const UploadIdParam = z.object({ uploadId: UploadId });
 export const PartParam = z.object({
   uploadId: UploadId,
-  n: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PARTS)
-    .openapi({ param: { name: "n", in: "path" }, example: 1, description: "The part number, from 1" }),
+  n: decimalInteger(1, MAX_PARTS).openapi({
+    param: { name: "n", in: "path" },
+    example: 1,
+    description: "The part number, from 1",
+  }),
 });
 
 export const VariantQuery = z.strictObject({

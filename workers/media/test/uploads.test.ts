@@ -141,6 +141,17 @@ describe("parts that are wrong", () => {
     expect(await partsListed(me, upload.uploadId)).toEqual([]);
   });
 
+  it.each(["0", "01", "1e0", "%201", "0x1", "10001"])("refuses part number %s with 400", async (n) => {
+    const me = await newAccount();
+    const { uploadId } = await start(me);
+    const response = await call(
+      fileRequest("PUT", `/v1/media/uploads/${uploadId}/parts/${n}`, partOf(1), { token: me.accessToken }),
+    );
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).details?.[0]?.path).toBe("path.n");
+    expect(await partsListed(me, uploadId)).toEqual([]);
+  });
+
   it("refuses a first part whose bytes are not the declared type with 415", async () => {
     const me = await newAccount();
     const upload = await start(me, { contentType: "image/png", size: 5 * MiB + 10 });

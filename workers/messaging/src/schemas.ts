@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { decimalInteger, decimalIntegerOr } from "../../../lib/decimal";
 
 export const ConversationId = z
   .string()
@@ -78,13 +79,10 @@ export const Ticket = z.object({ ticket: z.string(), expiresIn: z.number().int()
 });
 
 export const HistoryQuery = z.strictObject({
-  before: z.coerce
-    .number()
-    .int()
-    .min(1)
+  before: decimalInteger(1, Number.MAX_SAFE_INTEGER)
     .optional()
     .openapi({ description: "A seq: messages before it (the nextCursor of the previous page)" }),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: decimalIntegerOr(1, 100, 50),
 });
 
 export const ChatMessage = z

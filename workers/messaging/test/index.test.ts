@@ -239,6 +239,8 @@ describe("GET /v1/conversations/:id/messages", () => {
     expect((await errorOf(stranger)).code).toBe("forbidden");
     expect((await get(`/v1/conversations/${direct.id}/messages?limit=0`, ada)).status).toBe(400);
     expect((await get(`/v1/conversations/${direct.id}/messages?before=abc`, ada)).status).toBe(400);
+    expect((await get(`/v1/conversations/${direct.id}/messages?before=1e3`, ada)).status).toBe(400);
+    expect((await get(`/v1/conversations/${direct.id}/messages?limit=0x10`, ada)).status).toBe(400);
     expect((await get("/v1/conversations/cnv_01J9Z3V6Q3K8T1M2N4P5R6S7T8/messages", ada)).status).toBe(404);
   });
 });

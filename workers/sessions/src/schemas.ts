@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { MediaUrl } from "../../../durable-objects/watch-session/protocol";
+import { decimalIntegerOr } from "../../../lib/decimal";
 
 export const SessionId = z
   .string()
@@ -61,7 +62,7 @@ export const HistoryQuery = z.strictObject({
     .string()
     .regex(/^msg_[0-9A-HJKMNP-TV-Z]{26}$/, "a message id")
     .optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: decimalIntegerOr(1, 100, 50),
 });
 
 export const ChatMessage = z

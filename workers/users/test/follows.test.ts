@@ -126,12 +126,39 @@ describe("followers and following lists", () => {
   it.each([
     ["a limit over 100", "?limit=101"],
     ["a limit of zero", "?limit=0"],
+    ["a limit in exponent notation", "?limit=1e1"],
+    ["a limit in hexadecimal", "?limit=0x10"],
+    ["a limit with a leading zero", "?limit=01"],
+    ["a limit with a space", "?limit=%201"],
+    ["an empty limit", "?limit="],
+    ["a limit given twice", "?limit=1&limit=2"],
     ["a cursor it never gave", "?cursor=bm90LWEtY3Vyc29y"],
     ["an unknown query parameter", "?sort=asc"],
   ])("refuses %s with 400", async (_name, query) => {
     const ada = await newAccount();
     const response = await call(request("GET", `/v1/users/${ada.handle}/followers${query}`));
     expect(response.status).toBe(400);
-    expect((await errorOf(response)).code).toBe("validation_failed");
+    const error = await errorOf(response);
+    expect(error.code).toBe("validation_failed");
+    if (query.startsWith("?limit")) {
+      expect(error.details).toEqual([
+        {
+          path: "query.limit",
+          message: query.includes("&")
+            ? "give it once, not several times"
+            : expect.stringMatching(/whole number/),
+        },
+      ]);
+    }
+  });
+
+  it("takes a limit in decimal digits", async () => {
+    const ada = await newAccount();
+    for (const follower of [await newAccount(), await newAccount()]) await follow(follower, ada.handle);
+    const response = await call(request("GET", `/v1/users/${ada.handle}/followers?limit=1`));
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as { items: unknown[]; nextCursor: string | null };
+    expect(page.items).toHaveLength(1);
+    expect(page.nextCursor).toEqual(expect.any(String));
   });
 });
