@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bodyText } from "../../lib/text";
 
 /**
  * The chat-room wire protocol, `plaza.v1`: JSON text frames, one zod union each way.
@@ -17,7 +18,7 @@ export const CLOSE = {
 export const MAX_FRAME_BYTES = 16 * 1024;
 
 const MessageId = z.string().regex(/^msg_[0-9A-HJKMNP-TV-Z]{26}$/, "a message id");
-const MessageText = z.string().trim().min(1).max(4000);
+const MessageText = bodyText(4000);
 const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const ClientFrame = z.discriminatedUnion("type", [

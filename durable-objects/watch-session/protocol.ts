@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bodyText, lineText } from "../../lib/text";
 
 /**
  * The watch-session wire protocol, `plaza.v1`: JSON text frames, one zod union each way.
@@ -50,7 +51,7 @@ export const ClientFrame = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("rate"), rate: z.number().min(0.25).max(4) }),
   z.strictObject({
     type: z.literal("chat"),
-    text: z.string().trim().min(1).max(2000),
+    text: bodyText(2000),
     nonce: z.string().min(1).max(64).optional(),
   }),
   z.strictObject({ type: z.literal("react"), emoji: z.string().min(1).max(16) }),
@@ -66,7 +67,7 @@ export const ClientFrame = z.discriminatedUnion("type", [
       z.strictObject({
         op: z.literal("add"),
         mediaUrl: MediaUrl,
-        title: z.string().trim().min(1).max(120).optional(),
+        title: lineText(120).optional(),
       }),
       z.strictObject({ op: z.literal("remove"), id: QueueItemId }),
       z.strictObject({ op: z.literal("move"), id: QueueItemId, to: z.number().int().min(0) }),

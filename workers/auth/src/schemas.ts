@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { lineText } from "../../../lib/text";
 
 const Email = z.email().max(254).openapi({ example: "ada@example.com" });
 const Password = z.string().min(8).max(128).openapi({ example: "correct horse battery" });
@@ -17,7 +18,7 @@ export const Registration = z
       .string()
       .regex(/^[a-z0-9_]{3,30}$/, "3 to 30 characters: a-z, 0-9 and _")
       .openapi({ example: "ada_l" }),
-    displayName: z.string().trim().min(1).max(50).optional().openapi({ example: "Ada Lovelace" }),
+    displayName: lineText(50).optional().openapi({ example: "Ada Lovelace" }),
   })
   .openapi("Registration");
 export type Registration = z.infer<typeof Registration>;

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { MediaState } from "../../../durable-objects/call-room/protocol";
+import { lineText } from "../../../lib/text";
 
 export const CallId = z
   .string()
@@ -13,7 +14,7 @@ export const CallMode = z.enum(["mesh", "sfu"]);
 
 export const NewCall = z
   .strictObject({
-    title: z.string().trim().min(1).max(120).optional().openapi({ example: "Stand-up" }),
+    title: lineText(120).optional().openapi({ example: "Stand-up" }),
     inviteHandles: z
       .array(Handle)
       .max(20)

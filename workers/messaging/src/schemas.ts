@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { decimalInteger, decimalIntegerOr } from "../../../lib/decimal";
+import { lineText } from "../../../lib/text";
 
 export const ConversationId = z
   .string()
@@ -29,7 +30,7 @@ export const NewConversation = z
       description: "The others (not you): one makes a direct conversation, more a group",
       example: ["ada_l", "grace_h"],
     }),
-    title: z.string().trim().min(1).max(120).optional().openapi({ description: "Groups only" }),
+    title: lineText(120).optional().openapi({ description: "Groups only" }),
   })
   .openapi("NewConversation");
 

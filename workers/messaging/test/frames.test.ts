@@ -177,6 +177,8 @@ describe("bad input", () => {
     ["not JSON", "{nope"],
     ["an unknown type", { type: "shout" }],
     ["an empty text", { type: "send", text: "   ", nonce: "x" }],
+    ["a text of invisible characters", { type: "send", text: "\u200b\ufeff\u2060", nonce: "x" }],
+    ["a text with a NUL character", { type: "send", text: "a\u0000b", nonce: "x" }],
     ["a text over 4000 characters", { type: "send", text: "x".repeat(4001), nonce: "x" }],
     ["no nonce", { type: "send", text: "hi" }],
     ["an unknown field", { type: "typing", loud: true }],

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { bodyText, optionalBodyText } from "../../../lib/text";
 
 const idParam = (prefix: string, what: string) =>
   z
@@ -17,7 +18,7 @@ export const HandleParam = z.object({
 
 export const NewPost = z
   .strictObject({
-    text: z.string().trim().min(1).max(5000),
+    text: bodyText(5000),
     // The media service's RPC refuses anything that is not a media id, so it is refused here first.
     mediaIds: z
       .array(z.string().regex(/^med_[0-9A-HJKMNP-TV-Z]{26}$/, "a media id"))
@@ -27,9 +28,9 @@ export const NewPost = z
   })
   .openapi("NewPost");
 
-export const PostEdit = z.strictObject({ text: z.string().trim().min(1).max(5000) }).openapi("PostEdit");
-export const NewShare = z.strictObject({ text: z.string().trim().max(5000).optional() }).openapi("NewShare");
-export const NewComment = z.strictObject({ text: z.string().trim().min(1).max(2000) }).openapi("NewComment");
+export const PostEdit = z.strictObject({ text: bodyText(5000) }).openapi("PostEdit");
+export const NewShare = z.strictObject({ text: optionalBodyText(5000).optional() }).openapi("NewShare");
+export const NewComment = z.strictObject({ text: bodyText(2000) }).openapi("NewComment");
 
 export const Author = z
   .object({ id: z.string(), handle: z.string(), displayName: z.string(), avatarUrl: z.string().nullable() })

@@ -69,11 +69,25 @@ describe("POST /v1/posts", () => {
 
   it.each([
     ["empty text", { text: "   " }],
+    ["text of only NUL characters", { text: "\u0000\u0000" }],
+    ["text of only zero-width spaces", { text: "\u200b\u200b" }],
+    ["text of only Hangul fillers", { text: "\u3164" }],
+    ["text with a control character", { text: "hi\u0007there" }],
     ["text over 5000 characters", { text: "x".repeat(5001) }],
     ["an unknown field", { text: "hi", authorId: "usr_someone" }],
   ])("refuses %s with 400", async (_name, body) => {
     const ada = await newAccount();
     expect((await call(request("POST", "/v1/posts", { token: ada.accessToken, body }))).status).toBe(400);
+  });
+
+  it("keeps line breaks, tabs, emoji and accents, trimming only the ends", async () => {
+    const ada = await newAccount();
+    const text = "first line\n\tsecond: caf\u00e9 e\u0301 \u{1f600} \u200dzwj";
+    const response = await call(
+      request("POST", "/v1/posts", { token: ada.accessToken, body: { text: `  ${text}\n` } }),
+    );
+    expect(response.status).toBe(201);
+    expect(((await response.json()) as { text: string }).text).toBe(text);
   });
 
   it("refuses a mediaIds entry that is not a media id with 400 naming it (the media RPC would throw)", async () => {

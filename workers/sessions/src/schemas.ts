@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { MediaUrl } from "../../../durable-objects/watch-session/protocol";
 import { decimalIntegerOr } from "../../../lib/decimal";
+import { lineText } from "../../../lib/text";
 
 export const SessionId = z
   .string()
@@ -12,7 +13,7 @@ const InviteCode = z.string().regex(/^[0-9A-Z]{10}$/, "an invite code");
 
 export const NewSession = z
   .strictObject({
-    title: z.string().trim().min(1).max(120).openapi({ example: "Friday film club" }),
+    title: lineText(120).openapi({ example: "Friday film club" }),
     mediaUrl: MediaUrl.openapi({ example: "https://media.example.com/film.mp4" }),
     visibility: z.enum(["private", "public"]).default("private"),
   })

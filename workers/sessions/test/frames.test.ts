@@ -222,6 +222,8 @@ describe("bad frames", () => {
     ["an unknown field", JSON.stringify({ type: "play", force: true })],
     ["a rate out of range", JSON.stringify({ type: "rate", rate: 10 })],
     ["chat over 2000 characters", JSON.stringify({ type: "chat", text: "x".repeat(2001) })],
+    ["chat of only NUL characters", JSON.stringify({ type: "chat", text: "\u0000" })],
+    ["chat of only invisible characters", JSON.stringify({ type: "chat", text: "\u200b\u034f" })],
   ])("%s gets an error frame and disturbs nobody", async (_name, raw) => {
     const { hostSocket, guests, close } = await party(1);
     hostSocket.send(raw);

@@ -38,6 +38,8 @@ describe("POST /v1/sessions", () => {
 
   it.each([
     ["an empty title", { title: " ", mediaUrl: "https://x.example/a.mp4" }, "body.title"],
+    ["a title of zero-width spaces", { title: "\u200b", mediaUrl: "https://x.example/a.mp4" }, "body.title"],
+    ["a title with a line break", { title: "a\nb", mediaUrl: "https://x.example/a.mp4" }, "body.title"],
     [
       "a title over 120 characters",
       { title: "x".repeat(121), mediaUrl: "https://x.example/a.mp4" },

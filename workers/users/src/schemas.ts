@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { lineText, optionalBodyText } from "../../../lib/text";
 
 /** Handles: 3 to 30 lower-case letters, digits and underscores. */
 export const Handle = z
@@ -6,8 +7,8 @@ export const Handle = z
   .regex(/^[a-z0-9_]{3,30}$/, "3 to 30 characters: a-z, 0-9 and _")
   .openapi({ example: "ada_l" });
 
-export const DisplayName = z.string().trim().min(1).max(50).openapi({ example: "Ada Lovelace" });
-export const Bio = z.string().max(280);
+export const DisplayName = lineText(50).openapi({ example: "Ada Lovelace" });
+export const Bio = optionalBodyText(280);
 export const AvatarUrl = z
   .url({ protocol: /^https?$/, hostname: z.regexes.domain })
   .max(2048)

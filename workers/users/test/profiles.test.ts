@@ -71,6 +71,9 @@ describe("PATCH /v1/users/me", () => {
   it.each([
     ["a bio over 280 characters", { bio: "x".repeat(281) }, "body.bio"],
     ["an empty display name", { displayName: "  " }, "body.displayName"],
+    ["a display name of invisible characters", { displayName: "\u2800\u200b" }, "body.displayName"],
+    ["a display name with a line break", { displayName: "Ada\nLovelace" }, "body.displayName"],
+    ["a bio with a NUL character", { bio: "hello\u0000" }, "body.bio"],
     ["an avatar that is not an http(s) URL", { avatarUrl: "javascript:alert(1)" }, "body.avatarUrl"],
     ["an unknown field", { handle: "new_handle" }, "body.handle"],
     ["nothing to change", {}, "body"],
