@@ -1,5 +1,6 @@
 import { createApp } from "../../../lib/app";
 import { remoteAuthenticator } from "../../../lib/auth/authenticator";
+import { AppError } from "../../../lib/errors";
 import { smallBodiesExcept } from "./limits";
 import { mediaRoutes } from "./routes/media";
 import { uploadRoutes } from "./routes/uploads";
@@ -20,6 +21,13 @@ export function createMediaApp() {
     maxBodyBytes: null,
   });
   app.use(smallBodiesExcept(carriesFile));
+  // "/uploads" only starts an upload; any other method there would be read as a media id ("/{id}").
+  app.use("/v1/media/uploads", async (c, next) => {
+    if (c.req.method !== "POST") {
+      throw new AppError("method_not_allowed", "this route answers POST", { headers: { allow: "POST" } });
+    }
+    await next();
+  });
   // Uploads first: "/uploads/{uploadId}" must not be read as a media id.
   app.route("/v1/media", uploadRoutes);
   app.route("/v1/media", mediaRoutes);

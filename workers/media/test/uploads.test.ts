@@ -152,6 +152,17 @@ describe("parts that are wrong", () => {
     expect(await partsListed(me, uploadId)).toEqual([]);
   });
 
+  it.each(["GET", "DELETE", "PATCH"])(
+    "answers %s on the uploads collection with 405 Allow: POST",
+    async (method) => {
+      const me = await newAccount();
+      const response = await call(request(method, "/v1/media/uploads", { token: me.accessToken }));
+      expect(response.status).toBe(405);
+      expect(response.headers.get("allow")).toBe("POST");
+      expect((await errorOf(response)).code).toBe("method_not_allowed");
+    },
+  );
+
   it("refuses a first part whose bytes are not the declared type with 415", async () => {
     const me = await newAccount();
     const upload = await start(me, { contentType: "image/png", size: 5 * MiB + 10 });
