@@ -22,9 +22,27 @@ function sized(width: number, height: number): Dimensions | null {
   return width > 0 && height > 0 ? { width, height } : null;
 }
 
+/** The PNG specification's bound on each side: its IHDR stores them as 31-bit numbers. */
+const PNG_MAX_SIDE = 2 ** 31 - 1;
+
 function png(bytes: Uint8Array): Dimensions | null {
   if (bytes.length < 24 || ascii(bytes, 12, 16) !== "IHDR") return null;
   return sized(view(bytes).getUint32(16), view(bytes).getUint32(20));
+}
+
+/**
+ * Why an image's header cannot be a real image of its type, or null. Only PNG's fixed header says
+ * enough to tell: each side must be from 1 to 2^31 - 1 pixels. (A 4294967295 x 4294967295 header
+ * was stored, and reported as such, until 2026-12-06.)
+ */
+export function invalidHeader(type: ImageType, prefix: Uint8Array): string | null {
+  if (type !== "image/png" || prefix.length < 24 || ascii(prefix, 12, 16) !== "IHDR") return null;
+  const width = view(prefix).getUint32(16);
+  const height = view(prefix).getUint32(20);
+  const valid = (side: number) => side >= 1 && side <= PNG_MAX_SIDE;
+  return valid(width) && valid(height)
+    ? null
+    : `its PNG header declares ${width} x ${height} pixels; each side must be 1 to ${PNG_MAX_SIDE}`;
 }
 
 function gif(bytes: Uint8Array): Dimensions | null {

@@ -1,6 +1,6 @@
 import { AppError } from "../../../lib/errors";
 import { describeError, log } from "../../../lib/logging";
-import { type Dimensions, dimensionsOf } from "./dimensions";
+import { type Dimensions, dimensionsOf, invalidHeader } from "./dimensions";
 import { essenceOf, isImageType, isMediaType, MEDIA_TYPES, type MediaType, sniff } from "./file-types";
 
 /** The declared content type, if it is one Plaza stores; 415 otherwise. */
@@ -15,7 +15,7 @@ export function acceptedType(header: string | undefined): MediaType {
   return type;
 }
 
-/** 415 unless the file's first bytes are what its declared type says. */
+/** 415 unless the file's first bytes are what its declared type says, with a header that can be real. */
 export function requireMatchingBytes(declared: MediaType, prefix: Uint8Array): void {
   const actual = sniff(prefix);
   if (actual !== declared) {
@@ -26,6 +26,8 @@ export function requireMatchingBytes(declared: MediaType, prefix: Uint8Array): v
         : `the file was declared ${declared} but its bytes are not a file of that type`,
     );
   }
+  const problem = isImageType(declared) ? invalidHeader(declared, prefix) : null;
+  if (problem) throw new AppError("unsupported_media_type", `the file is not a valid image: ${problem}`);
 }
 
 /**

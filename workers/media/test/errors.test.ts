@@ -6,6 +6,15 @@ import { call, fileRequest, getContent, newAccount, objectCount, rowsOf, uploade
 
 const QUOTA = Number(env.MEDIA_QUOTA_BYTES);
 
+/** A real 4 x 4 PNG whose IHDR is rewritten to declare `side` x `side` pixels. */
+async function pngDeclaring(side: number): Promise<Uint8Array> {
+  const bytes = await makePng(4, 4);
+  const header = new DataView(bytes.buffer, bytes.byteOffset);
+  header.setUint32(16, side);
+  header.setUint32(20, side);
+  return bytes;
+}
+
 async function post(token: string, bytes: Uint8Array, type?: string, headers: Record<string, string> = {}) {
   return call(fileRequest("POST", "/v1/media", bytes, { token, ...(type && { type }), headers }));
 }
@@ -21,6 +30,12 @@ describe("the declared type must be the file's", () => {
     ["random bytes declared as PNG", "image/png", async () => patterned(300)],
     ["HTML declared as GIF", "image/gif", async () => new TextEncoder().encode("<html><script>x</script>")],
     ["three bytes declared as JPEG", "image/jpeg", async () => new Uint8Array([0xff, 0xd8, 0x00])],
+    [
+      "a PNG whose header declares 4294967295 x 4294967295",
+      "image/png",
+      async () => pngDeclaring(2 ** 32 - 1),
+    ],
+    ["a PNG whose header declares a side of 0", "image/png", async () => pngDeclaring(0)],
   ])("refuses %s with 415, storing nothing", async (_name, type, make) => {
     const me = await newAccount();
     const before = await objectCount("media/");
