@@ -48,6 +48,10 @@ export function isPushServiceUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return (
+      // As the browser gives it: normalized (no spaces), and without user:password@.
+      url.href === value &&
+      url.username === "" &&
+      url.password === "" &&
       url.protocol === "https:" &&
       url.port === "" &&
       PUSH_SERVICE_HOSTS.some((host) => host.test(url.hostname))

@@ -34,6 +34,16 @@ describe("POST /v1/push/subscriptions", () => {
     ],
     ["plain http", { endpoint: "http://fcm.googleapis.com/fcm/send/x", keys: validKeys }, "body.endpoint"],
     [
+      "an endpoint with user:password@",
+      { endpoint: "https://user:pw@fcm.googleapis.com/fcm/send/x", keys: validKeys },
+      "body.endpoint",
+    ],
+    [
+      "an endpoint with a space",
+      { endpoint: "https://fcm.googleapis.com/fcm/send/a b", keys: validKeys },
+      "body.endpoint",
+    ],
+    [
       "a short p256dh",
       { endpoint: "https://fcm.googleapis.com/fcm/send/x", keys: { ...validKeys, p256dh: "AAAA" } },
       "body.keys.p256dh",

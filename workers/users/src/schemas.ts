@@ -12,6 +12,7 @@ export const Bio = optionalBodyText(280);
 export const AvatarUrl = z
   .url({ protocol: /^https?$/, hostname: z.regexes.domain })
   .max(2048)
+  .refine((url) => !/[\s\p{Cc}]/u.test(url), "no spaces or control characters (percent-encode them)")
   .openapi({ example: "https://example.com/ada.png" });
 export const UserId = z.string().regex(/^usr_[0-9A-HJKMNP-TV-Z]{26}$/, "a user id");
 

@@ -75,6 +75,7 @@ describe("PATCH /v1/users/me", () => {
     ["a display name with a line break", { displayName: "Ada\nLovelace" }, "body.displayName"],
     ["a bio with a NUL character", { bio: "hello\u0000" }, "body.bio"],
     ["an avatar that is not an http(s) URL", { avatarUrl: "javascript:alert(1)" }, "body.avatarUrl"],
+    ["an avatar URL with a space", { avatarUrl: "https://x.example/my avatar.png" }, "body.avatarUrl"],
     ["an unknown field", { handle: "new_handle" }, "body.handle"],
     ["nothing to change", {}, "body"],
   ])("refuses %s with 400, changing nothing", async (_name, body, path) => {
