@@ -111,19 +111,24 @@ const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /**
  * A JSON body must be UTF-8 (RFC 8259). Hono's JSON reader decodes leniently and would store
- * U+FFFD where the bytes were not; the bytes are read here once (the validators reuse them) and
- * a body that does not decode is refused. Bodies of other types (media uploads) are not touched.
+ * U+FFFD where the bytes were not; the bytes are read and decoded here once, strictly, and a body
+ * that does not decode is refused. The text goes into Hono's body cache, where `c.req.json()` (and
+ * so the validators) parse it without decoding it again. Bodies of other types (media uploads)
+ * are not touched.
  */
 const utf8JsonBodies: MiddlewareHandler = async (c, next) => {
   const mediaType = c.req.header("content-type")?.split(";", 1)[0]?.trim() ?? "";
   if (c.req.raw.body !== null && JSON_MEDIA_TYPE.test(mediaType)) {
+    let text: string;
     try {
-      STRICT_UTF8.decode(await c.req.arrayBuffer());
+      text = STRICT_UTF8.decode(await c.req.arrayBuffer());
     } catch (error) {
       if (error instanceof TypeError)
         throw new AppError("bad_request", "the request body is not valid UTF-8");
       throw error;
     }
+    // Hono keeps promises in its body cache (its `BodyCache` type names the resolved values).
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
   }
   await next();
 };
