@@ -1,13 +1,5 @@
 import { z } from "zod";
 
-/**
- * Text people write and others read: post and chat text, comments, titles, names. Surrounding white
- * space is trimmed. Control characters are refused (a one-line text takes no line breaks or tabs,
- * a longer one takes only those), and so is text that would show nothing: only spaces, or only
- * characters that take no room (zero-width and other format characters, combining marks with
- * nothing to combine with, the Hangul fillers and the blank Braille pattern, which are used to fake
- * an empty name). Limits count UTF-16 code units, as `String.length` does.
- */
 interface TextRules {
   /** Line breaks and tabs allowed (posts, comments, chat, bios); off for titles and names. */
   multiline: boolean;
@@ -19,8 +11,17 @@ const SHOWS_SOMETHING = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Mn}\p{Me}\u115F\u1160\u
 const CONTROL = /\p{Cc}/u;
 const CONTROL_BUT_LINE_BREAKS = /[^\P{Cc}\t\n\r]/u;
 
-export const SHOWS_NOTHING = "must show something: it has only spaces or invisible characters";
+const SHOWS_NOTHING = "must show something: it has only spaces or invisible characters";
 
+/**
+ * Text people write and others read: post and chat text, comments, titles, names. Surrounding white
+ * space is trimmed. Control characters are refused (a one-line text takes no line breaks or tabs,
+ * a longer one takes only those), and so is text that would show nothing: only spaces, or only
+ * characters that take no room (zero-width and other format characters, combining marks with
+ * nothing to combine with, the Hangul fillers and the blank Braille pattern, which are used to fake
+ * an empty name). Limits count code points, as zod does: an emoji counts once, a letter written with
+ * a combining accent twice.
+ */
 function writtenText(max: number, { multiline, empty = false }: TextRules) {
   const control = multiline ? CONTROL_BUT_LINE_BREAKS : CONTROL;
   return z
