@@ -223,4 +223,34 @@ describe("TtlCache", () => {
     cache.clear();
     expect(cache.size).toBe(0);
   });
+
+  it("spreads the expiry of entries stored together over the last `jitter` of the TTL", () => {
+    let now = 1_000;
+    const draws = [0, 0.5, 0.999];
+    const cache = new TtlCache<string, number>({
+      ttlMs: 100,
+      jitter: 0.2,
+      maxEntries: 10,
+      now: () => now,
+      random: () => draws.shift() ?? 0,
+    });
+    cache.set("full", 1); // lives 100 ms
+    cache.set("middle", 2); // 90 ms
+    cache.set("shortest", 3); // just over 80 ms
+    now += 80;
+    expect([cache.get("full"), cache.get("middle"), cache.get("shortest")]).toEqual([1, 2, 3]);
+    now += 1;
+    expect(cache.get("shortest")).toBeUndefined();
+    now += 9;
+    expect(cache.get("middle")).toBeUndefined();
+    expect(cache.get("full")).toBe(1);
+    now += 10;
+    expect(cache.get("full")).toBeUndefined();
+  });
+
+  it("refuses a jitter outside [0, 1)", () => {
+    for (const jitter of [-0.1, 1, Number.NaN]) {
+      expect(() => new TtlCache({ ttlMs: 100, maxEntries: 1, jitter })).toThrow(RangeError);
+    }
+  });
 });

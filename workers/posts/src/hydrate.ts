@@ -15,11 +15,14 @@ const UNKNOWN_AUTHOR = (id: string): Author => ({
 /**
  * Authors as the users service last described them, per isolate. Every post and comment shows its
  * author's handle, name and avatar: asking the users service for them on every read cost more than
- * the posts' own query (bench/social). A profile edit shows on posts within AUTHOR_TTL_MS.
+ * the posts' own query (bench/social). A profile edit shows on posts within AUTHOR_TTL_MS. The
+ * authors of one read are stored together; the jitter spreads their expiry over the last fifth of
+ * the TTL, so they are not all asked for again by the same read 30 s later.
  */
 export const AUTHOR_TTL_MS = 30_000;
-const authors = new TtlCache<string, Author>({ ttlMs: AUTHOR_TTL_MS, maxEntries: 10_000 });
-const authorsByHandle = new TtlCache<string, Author>({ ttlMs: AUTHOR_TTL_MS, maxEntries: 10_000 });
+const AUTHOR_CACHE = { ttlMs: AUTHOR_TTL_MS, jitter: 0.2, maxEntries: 10_000 };
+const authors = new TtlCache<string, Author>(AUTHOR_CACHE);
+const authorsByHandle = new TtlCache<string, Author>(AUTHOR_CACHE);
 
 function remember(author: Author): void {
   authors.set(author.id, author);
