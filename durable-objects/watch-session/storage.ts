@@ -25,6 +25,10 @@ const MIGRATIONS = [
   "ALTER TABLE messages ADD COLUMN seq INTEGER",
   // A chat message resent with the same nonce (a client retrying) is found, not stored again.
   "CREATE INDEX messages_by_sender_nonce ON messages (user_id, nonce) WHERE nonce IS NOT NULL",
+  // History is in seq order, not id order: two messages of one millisecond have ids in random
+  // order. Messages from before seq was stored get negative seqs in the order they were stored.
+  `UPDATE messages SET seq = rowid - (SELECT MAX(rowid) FROM messages) - 1 WHERE seq IS NULL;
+   CREATE INDEX messages_by_seq ON messages (seq);`,
 ];
 
 export interface SessionRecord extends SessionView {
@@ -113,9 +117,8 @@ export class WatchStorage {
    */
   lastSeq(): number {
     const stored = this.sql.exec<Row>("SELECT value FROM state WHERE key = 'seq'").toArray()[0];
-    // The newest row holds the highest seq (rows are only ever appended, seqs only rise): one
-    // lookup at the end of the table on each wake, where MAX(seq) read the whole chat history.
-    const chat = this.sql.exec<Row>("SELECT seq FROM messages ORDER BY rowid DESC LIMIT 1").toArray()[0];
+    // One lookup at the end of the seq index on each wake.
+    const chat = this.sql.exec<Row>("SELECT seq FROM messages ORDER BY seq DESC LIMIT 1").toArray()[0];
     return Math.max(stored ? Number(stored.value) : 0, chat?.seq == null ? 0 : Number(chat.seq));
   }
 
@@ -207,11 +210,24 @@ export class WatchStorage {
     return row ? { message: messageOf(row), seq: Number(row.seq ?? 0) } : null;
   }
 
-  /** Chat history, newest first, before a message id (ids sort by time). */
+  /**
+   * Chat history, newest first (in the order the room sent it, by seq), before a message id. An id
+   * that is not one of this room's messages (well formed, say a time to go back to) stands for the
+   * place it would sort at: before the first message whose id is not below it.
+   */
   messages(limit: number, before?: string): ChatMessage[] {
     const rows = before
-      ? this.sql.exec<Row>("SELECT * FROM messages WHERE id < ? ORDER BY id DESC LIMIT ?", before, limit)
-      : this.sql.exec<Row>("SELECT * FROM messages ORDER BY id DESC LIMIT ?", limit);
+      ? this.sql.exec<Row>(
+          `SELECT * FROM messages WHERE seq < COALESCE(
+             (SELECT seq FROM messages WHERE id = ?),
+             (SELECT MIN(seq) FROM messages WHERE id >= ?),
+             (SELECT MAX(seq) + 1 FROM messages)
+           ) ORDER BY seq DESC LIMIT ?`,
+          before,
+          before,
+          limit,
+        )
+      : this.sql.exec<Row>("SELECT * FROM messages ORDER BY seq DESC LIMIT ?", limit);
     return rows.toArray().map(messageOf);
   }
 

@@ -250,6 +250,49 @@ describe("GET /v1/sessions/:id/messages", () => {
     socket.close();
   });
 
+  it("keeps the order the room sent messages in, whatever their ids (one millisecond's are random)", async () => {
+    const host = await newAccount();
+    const session = await createSession(host);
+    const socket = await join(host, session);
+    for (const text of ["one", "two", "three"]) {
+      socket.send({ type: "chat", text });
+      await socket.next("chat");
+    }
+    socket.close();
+    // Ids of one millisecond sort at random: make them sort against the order of sending.
+    const ids = {
+      one: "msg_01M9700000ZZZZZZZZZZZZZZZZ",
+      two: "msg_01M9700000MMMMMMMMMMMMMMMM",
+      three: "msg_01M970000000000000000000AA",
+    };
+    const { roomStub } = await import("./worker");
+    const { runInDurableObject } = await import("cloudflare:test");
+    await runInDurableObject(roomStub(session.id), (_instance, state) => {
+      for (const [text, id] of Object.entries(ids))
+        state.storage.sql.exec("UPDATE messages SET id = ? WHERE text = ?", id, text);
+    });
+    const page = async (query: string) =>
+      (await (
+        await call(
+          request("GET", `/v1/sessions/${session.id}/messages?${query}`, { token: host.accessToken }),
+        )
+      ).json()) as {
+        items: { id: string; text: string }[];
+        nextCursor: string | null;
+      };
+    const first = await page("limit=2");
+    expect(first.items.map((m) => m.text)).toEqual(["three", "two"]);
+    expect(first.nextCursor).toBe(ids.two);
+    expect((await page(`limit=2&before=${first.nextCursor}`)).items.map((m) => m.text)).toEqual(["one"]);
+    // A well-formed id of no message here stands for its place among the ids.
+    expect((await page("before=msg_7ZZZZZZZZZZZZZZZZZZZZZZZZZ")).items.map((m) => m.text)).toEqual([
+      "three",
+      "two",
+      "one",
+    ]);
+    expect((await page("before=msg_00000000000000000000000000")).items).toEqual([]);
+  });
+
   it("hides a private session's chat from strangers", async () => {
     const host = await newAccount();
     const stranger = await newAccount();
