@@ -228,7 +228,8 @@ describe("GET /v1/sessions/:id/ws", () => {
 });
 
 describe("GET /v1/sessions/:id/messages", () => {
-  it("pages the chat history newest first", async () => {
+  /** A session whose host has said "one", "two", "three" in its chat, and the host's socket. */
+  async function sessionWithChat() {
     const host = await newAccount();
     const session = await createSession(host);
     const socket = await join(host, session);
@@ -236,6 +237,11 @@ describe("GET /v1/sessions/:id/messages", () => {
       socket.send({ type: "chat", text });
       await socket.next("chat");
     }
+    return { host, session, socket };
+  }
+
+  it("pages the chat history newest first", async () => {
+    const { host, session, socket } = await sessionWithChat();
     const first = await call(
       request("GET", `/v1/sessions/${session.id}/messages?limit=2`, { token: host.accessToken }),
     );
@@ -251,13 +257,7 @@ describe("GET /v1/sessions/:id/messages", () => {
   });
 
   it("keeps the order the room sent messages in, whatever their ids (one millisecond's are random)", async () => {
-    const host = await newAccount();
-    const session = await createSession(host);
-    const socket = await join(host, session);
-    for (const text of ["one", "two", "three"]) {
-      socket.send({ type: "chat", text });
-      await socket.next("chat");
-    }
+    const { host, session, socket } = await sessionWithChat();
     socket.close();
     // Ids of one millisecond sort at random: make them sort against the order of sending.
     const ids = {
