@@ -2,12 +2,13 @@ import { AppError } from "../../../lib/errors";
 import { commitWithEvents } from "../../../lib/events/outbox";
 import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { newId } from "../../../lib/ids";
-import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
+import { decodeCursor, KeysetCursor, pageOf, timeAfter } from "../../../lib/pagination";
 import {
   type CommentRow,
   deleteComment,
   findComment,
   insertCommentStatement,
+  latestCommentAt,
   pageComments,
 } from "./db/comments";
 import { findPost } from "./db/posts";
@@ -41,9 +42,16 @@ export async function addComment(
   postId: string,
   text: string,
 ): Promise<Comment> {
-  const post = await findPost(deps.db, postId);
+  const [post, latest] = await Promise.all([findPost(deps.db, postId), latestCommentAt(deps.db, postId)]);
   if (!post) throw new AppError("not_found", "no such post");
-  const row: CommentRow = { id: newId("cmt"), postId, authorId: events.actorId, text, createdAt: deps.now };
+  // A conversation reads in the order it was written, even within one millisecond (timeAfter).
+  const row: CommentRow = {
+    id: newId("cmt"),
+    postId,
+    authorId: events.actorId,
+    text,
+    createdAt: timeAfter(deps.now, latest),
+  };
   await commitWithEvents(
     deps.outbox,
     [insertCommentStatement(deps.db, row)],

@@ -2,13 +2,14 @@ import { AppError } from "../../../lib/errors";
 import { commitWithEvents } from "../../../lib/events/outbox";
 import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { newId } from "../../../lib/ids";
-import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
+import { decodeCursor, KeysetCursor, pageOf, timeAfter } from "../../../lib/pagination";
 import {
   deleteLike,
   deletePostStatement,
   findPost,
   insertLikeStatement,
   insertPostStatement,
+  latestPostAt,
   type PostRow,
   pagePostsByAuthors,
   updatePostText,
@@ -26,11 +27,16 @@ async function existingPost(deps: PostsDeps, id: string): Promise<PostRow> {
   return row;
 }
 
-/** A new post (or share) by the actor, the statement that stores it, and the post.created event. */
+/**
+ * A new post (or share) by the actor, the statement that stores it, and the post.created event.
+ * `latest` is when the actor last posted: an author's posts keep the order they were made in,
+ * here and in every timeline, even within one millisecond (timeAfter).
+ */
 function newPost(
   deps: PostsDeps,
   events: EventContext,
   fields: Pick<PostRow, "text" | "media" | "sharedPostId">,
+  latest: number | null,
 ) {
   const row: PostRow = {
     id: newId("pst"),
@@ -39,7 +45,7 @@ function newPost(
     likeCount: 0,
     commentCount: 0,
     shareCount: 0,
-    createdAt: deps.now,
+    createdAt: timeAfter(deps.now, latest),
     editedAt: null,
   };
   const created = domainEvent(
@@ -90,8 +96,16 @@ export async function createPost(
   input: { text: string; mediaIds?: string[] | undefined },
 ): Promise<Post> {
   const authorId = events.actorId;
-  const media = await attachableMedia(deps, authorId, input.mediaIds ?? []);
-  const { row, insert, created } = newPost(deps, events, { text: input.text, media, sharedPostId: null });
+  const [media, latest] = await Promise.all([
+    attachableMedia(deps, authorId, input.mediaIds ?? []),
+    latestPostAt(deps.db, authorId),
+  ]);
+  const { row, insert, created } = newPost(
+    deps,
+    events,
+    { text: input.text, media, sharedPostId: null },
+    latest,
+  );
   await commitWithEvents(deps.outbox, [insert], [created]);
   return one(deps, newlyMade(row), authorId);
 }
@@ -127,14 +141,19 @@ export async function sharePost(
   id: string,
   text?: string,
 ): Promise<Post> {
-  const target = await existingPost(deps, id);
+  const [target, latest] = await Promise.all([existingPost(deps, id), latestPostAt(deps.db, events.actorId)]);
   const original = target.sharedPostId ? await findPost(deps.db, target.sharedPostId) : target;
   if (!original) throw new AppError("not_found", "the post this share shares has been deleted");
-  const { row, insert, created } = newPost(deps, events, {
-    text: text ?? "",
-    media: [],
-    sharedPostId: original.id,
-  });
+  const { row, insert, created } = newPost(
+    deps,
+    events,
+    {
+      text: text ?? "",
+      media: [],
+      sharedPostId: original.id,
+    },
+    latest,
+  );
   const shared = domainEvent(
     "post.shared",
     {

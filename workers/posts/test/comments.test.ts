@@ -1,7 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { receivedEvents } from "../../../lib/testing/events";
+import { receivedEvents, TEST_TRACEPARENT } from "../../../lib/testing/events";
 import { request, rpcError } from "../../../lib/testing/http";
+import { addComment } from "../src/comments";
+import { postsDeps } from "../src/deps";
+import { createPost, sharePost } from "../src/posts";
 import { call, newAccount, newPost, type PostBody } from "./worker";
 
 describe("comments", () => {
@@ -105,6 +108,36 @@ describe("user timeline", () => {
     };
     expect(page2.items.map((p) => p.text)).toEqual(["a"]);
     expect((await call(request("GET", "/v1/users/nobody_at_all/posts"))).status).toBe(404);
+  });
+});
+
+describe("order within one millisecond", () => {
+  // One deps for every call: they read one clock reading, as requests made within one millisecond
+  // do (workerd's clock stands still while a request computes).
+  it("keeps an author's posts and shares, and a post's comments, in the order they were made", async () => {
+    const [ada, bob] = [await newAccount(), await newAccount()];
+    const deps = postsDeps(env);
+    const as = (who: typeof ada) => ({ actorId: who.user.id, traceparent: TEST_TRACEPARENT });
+    const first = await createPost(deps, as(ada), { text: "first" });
+    const second = await createPost(deps, as(ada), { text: "second" });
+    const shared = await sharePost(deps, as(ada), first.id);
+    const third = await createPost(deps, as(ada), { text: "third" });
+    const made = [first, second, shared, third];
+    expect(new Set(made.map((post) => post.createdAt)).size).toBe(4);
+    const timeline = (await (await call(request("GET", `/v1/users/${ada.handle}/posts`))).json()) as {
+      items: PostBody[];
+    };
+    expect(timeline.items.map((post) => post.id)).toEqual(made.map((post) => post.id).reverse());
+    const stored = (await (await call(request("GET", `/v1/posts/${third.id}`))).json()) as PostBody;
+    expect(stored.createdAt).toBe(third.createdAt);
+
+    const texts = ["one", "two", "three", "four"];
+    for (const [i, text] of texts.entries()) await addComment(deps, as(i % 2 ? ada : bob), first.id, text);
+    const comments = (await (await call(request("GET", `/v1/posts/${first.id}/comments`))).json()) as {
+      items: { text: string; createdAt: string }[];
+    };
+    expect(comments.items.map((comment) => comment.text)).toEqual(texts);
+    expect(new Set(comments.items.map((comment) => comment.createdAt)).size).toBe(4);
   });
 });
 

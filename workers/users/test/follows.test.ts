@@ -1,7 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { TestAccount } from "../../../lib/testing/accounts";
+import { TEST_TRACEPARENT } from "../../../lib/testing/events";
 import { errorOf, request } from "../../../lib/testing/http";
+import { usersDb } from "../src/db/client";
+import { eventQueues } from "../src/deps";
+import { follow as followAt } from "../src/follows";
 import { newAccount, worker } from "./worker";
 
 const call = (req: Request) => worker.default.fetch(req);
@@ -91,6 +95,38 @@ describe("followers and following lists", () => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(fans.map((f) => f.handle).reverse());
+  });
+
+  it("keeps the order follows were made in, even within one millisecond", async () => {
+    // Every follow below reads one clock reading, as requests made within one millisecond do
+    // (workerd's clock stands still while a request computes).
+    const now = Date.now();
+    const followAs = (who: TestAccount, handle: string) =>
+      followAt(
+        {
+          db: usersDb(env.DB),
+          outbox: { d1: env.DB, queues: eventQueues(env) },
+          events: { actorId: who.user.id, traceparent: TEST_TRACEPARENT },
+          now,
+        },
+        who.user.id,
+        handle,
+      );
+    const [star, fan] = [await newAccount(), await newAccount()];
+    const others = [await newAccount(), await newAccount(), await newAccount()];
+    // Out of the order the accounts were made in, so that ids cannot order them by chance.
+    const fans = [others[1], fan, others[2], others[0]] as TestAccount[];
+    const followed = [star, others[2], others[0], others[1]] as TestAccount[];
+    for (const who of fans) await followAs(who, star.handle);
+    for (const who of followed.slice(1)) await followAs(fan, who.handle);
+    const handles = async (path: string) =>
+      ((await (await call(request("GET", path))).json()) as { items: { handle: string }[] }).items.map(
+        (u) => u.handle,
+      );
+    expect(await handles(`/v1/users/${star.handle}/followers`)).toEqual(fans.map((f) => f.handle).reverse());
+    expect(await handles(`/v1/users/${fan.handle}/following`)).toEqual(
+      followed.map((f) => f.handle).reverse(),
+    );
   });
 
   it("stays stable when follows arrive between pages", async () => {

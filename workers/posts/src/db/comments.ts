@@ -11,6 +11,15 @@ export function insertCommentStatement(db: PostsDb, row: CommentRow): D1Prepared
   return statementOf(db.$client, db.insert(comments).values(row));
 }
 
+/** When the post was last commented on, if ever (the top of comments_post_idx). */
+export async function latestCommentAt(db: PostsDb, postId: string): Promise<number | null> {
+  const row = await db.$client
+    .prepare("SELECT max(created_at) AS at FROM comments WHERE post_id = ?1")
+    .bind(postId)
+    .first<{ at: number | null }>();
+  return row?.at ?? null;
+}
+
 export async function findComment(db: PostsDb, id: string): Promise<CommentRow | undefined> {
   return db.query.comments.findFirst({ where: eq(comments.id, id) });
 }

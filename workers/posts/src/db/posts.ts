@@ -54,6 +54,15 @@ function rowOf(raw: RawPost): ViewedPostRow {
   };
 }
 
+/** When the author last posted or shared, if ever (the top of posts_author_idx). */
+export async function latestPostAt(db: PostsDb, authorId: string): Promise<number | null> {
+  const row = await db.$client
+    .prepare("SELECT max(created_at) AS at FROM posts WHERE author_id = ?1")
+    .bind(authorId)
+    .first<{ at: number | null }>();
+  return row?.at ?? null;
+}
+
 /** The statement storing a new post, for the batch that stores its events too. */
 export function insertPostStatement(db: PostsDb, row: PostRow): D1PreparedStatement {
   return statementOf(db.$client, db.insert(posts).values(row));

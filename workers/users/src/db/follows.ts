@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import { statementOf } from "../../../../lib/events/outbox";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { UsersDb } from "./client";
@@ -6,7 +6,10 @@ import { follows, profiles } from "./schema";
 
 /**
  * The statement inserting the follow unless it exists (then it changes no row); the triggers of
- * migration 0001 keep the counts.
+ * migration 0001 keep the counts. Its time is `now`, or a millisecond past the newest edge of
+ * either user's list when the clock has not moved past it (lib/pagination.ts timeAfter): both lists
+ * keep the order the follows were made in. The statement reads those times itself, so follows
+ * written at once get distinct times too (D1 runs one statement at a time).
  */
 export function insertFollowStatement(
   db: UsersDb,
@@ -16,7 +19,16 @@ export function insertFollowStatement(
 ): D1PreparedStatement {
   return statementOf(
     db.$client,
-    db.insert(follows).values({ followerId, followeeId, createdAt: now }).onConflictDoNothing(),
+    db
+      .insert(follows)
+      .values({
+        followerId,
+        followeeId,
+        createdAt: sql`max(${now},
+          coalesce((SELECT max(created_at) FROM follows WHERE followee_id = ${followeeId}) + 1, 0),
+          coalesce((SELECT max(created_at) FROM follows WHERE follower_id = ${followerId}) + 1, 0))`,
+      })
+      .onConflictDoNothing(),
   );
 }
 
