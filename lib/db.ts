@@ -31,3 +31,28 @@ export async function allRows<T>(d1: D1Database, statements: D1PreparedStatement
   const results = rest.length === 0 ? [await first.all<T>()] : await d1.batch<T>(statements);
   return results.flatMap((result) => result.results);
 }
+
+/**
+ * A statement inserting `row` (column name to value) into `table` unless a row of the same list
+ * (the same value in column `list`: an author, a post) is at or after its time (column `time`).
+ * Then it changes no row, which lib/events/outbox.ts `commitInTimeOrder` looks for.
+ */
+export function insertAfterList(
+  d1: D1Database,
+  table: string,
+  row: Readonly<Record<string, string | number | null>>,
+  { list, time }: { list: string; time: string },
+): D1PreparedStatement {
+  const columns = Object.keys(row);
+  const at = (column: string) => {
+    const index = columns.indexOf(column);
+    if (index < 0) throw new Error(`insertAfterList: the row has no ${column}`);
+    return `?${index + 1}`;
+  };
+  return d1
+    .prepare(
+      `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${placeholders(columns.length)}
+       WHERE NOT EXISTS (SELECT 1 FROM ${table} WHERE ${list} = ${at(list)} AND ${time} >= ${at(time)})`,
+    )
+    .bind(...Object.values(row));
+}

@@ -13,17 +13,6 @@ export const PageQuery = z.strictObject({
 export const KeysetCursor = z.strictObject({ at: z.number().int(), id: z.string().min(1).max(64) });
 export type KeysetCursor = z.infer<typeof KeysetCursor>;
 
-/**
- * The time to store a new item of a list ordered by (time, id): `now`, or one millisecond past
- * `latest`, the newest time already in that list, when the clock has not moved past it. workerd's
- * clock stands still while a request computes, so two requests made one after the other can read
- * the same millisecond, and their random ids would then order them at random. Two requests that
- * run at once may still share a millisecond: they have no order of their own to keep.
- */
-export function timeAfter(now: number, latest: number | null | undefined): number {
-  return latest === null || latest === undefined ? now : Math.max(now, latest + 1);
-}
-
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 

@@ -1,5 +1,6 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { inChunks } from "../db";
+import { AppError } from "../errors";
 import { describeError, log } from "../logging";
 import type { DomainEvent } from "./catalog";
 import { publishEvents } from "./publish";
@@ -153,6 +154,35 @@ export async function commitWithEvents(
   if (deps.waitUntil) deps.waitUntil(delivery);
   else await delivery;
   return { results, stored };
+}
+
+/**
+ * Stores a new item of a list ordered by (time, id), such as an author's posts or a post's
+ * comments, so that it comes after every item already there, together with its events (docs/
+ * decisions.md, 22). `make(at)` builds the change for time `at`; its last statement must store the
+ * item only when the list has nothing at or after `at` (lib/db.ts `insertAfterList`), so that the
+ * events are stored with it or not at all. The first try is at `now`. When the list already reaches
+ * that far (an item of the same millisecond: workerd's clock stands still while a request
+ * computes; or another Worker's clock ahead of this one) it tries again one millisecond past the
+ * newest item, which `latest` reads. Items made at once thus get distinct times too, in the order D1
+ * stored them; when every one of `attempts` tries lost such a race, the answer is a conflict.
+ */
+export async function commitInTimeOrder<T>(
+  deps: OutboxDeps,
+  now: number,
+  latest: () => Promise<number | null>,
+  make: (at: number) => { change: D1PreparedStatement[]; events: DomainEvent[]; made: T },
+  attempts = 3,
+): Promise<T> {
+  let at = now;
+  for (let attempt = 1; ; attempt++) {
+    const { change, events, made } = make(at);
+    if (events.length === 0) throw new Error("commitInTimeOrder stores an item with its events");
+    const { stored } = await commitWithEvents(deps, change, events, { ifChanged: true });
+    if (stored.length > 0) return made;
+    if (attempt === attempts) throw new AppError("conflict", "too many made at the same time; try again");
+    at = Math.max(now, ((await latest()) ?? now) + 1);
+  }
 }
 
 export interface RelayOptions {

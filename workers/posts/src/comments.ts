@@ -1,8 +1,8 @@
 import { AppError } from "../../../lib/errors";
-import { commitWithEvents } from "../../../lib/events/outbox";
+import { commitInTimeOrder } from "../../../lib/events/outbox";
 import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { newId } from "../../../lib/ids";
-import { decodeCursor, KeysetCursor, pageOf, timeAfter } from "../../../lib/pagination";
+import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
 import {
   type CommentRow,
   deleteComment,
@@ -42,21 +42,16 @@ export async function addComment(
   postId: string,
   text: string,
 ): Promise<Comment> {
-  const [post, latest] = await Promise.all([findPost(deps.db, postId), latestCommentAt(deps.db, postId)]);
+  const post = await findPost(deps.db, postId);
   if (!post) throw new AppError("not_found", "no such post");
-  // A conversation reads in the order it was written, even within one millisecond (timeAfter).
-  const row: CommentRow = {
-    id: newId("cmt"),
-    postId,
-    authorId: events.actorId,
-    text,
-    createdAt: timeAfter(deps.now, latest),
-  };
-  await commitWithEvents(
+  // A conversation reads in the order it was written, even within one millisecond.
+  const row = await commitInTimeOrder(
     deps.outbox,
-    [insertCommentStatement(deps.db, row)],
-    [
-      domainEvent(
+    deps.now,
+    () => latestCommentAt(deps.db, postId),
+    (at) => {
+      const row: CommentRow = { id: newId("cmt"), postId, authorId: events.actorId, text, createdAt: at };
+      const created = domainEvent(
         "comment.created",
         {
           commentId: row.id,
@@ -66,8 +61,9 @@ export async function addComment(
           mentions: mentionsIn(text),
         },
         events,
-      ),
-    ],
+      );
+      return { change: [insertCommentStatement(deps.db, row)], events: [created], made: row };
+    },
   );
   const [comment] = await view(deps, [row]);
   if (!comment) throw new AppError("internal", "a comment did not hydrate");

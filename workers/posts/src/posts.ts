@@ -1,8 +1,9 @@
 import { AppError } from "../../../lib/errors";
-import { commitWithEvents } from "../../../lib/events/outbox";
+import type { DomainEvent } from "../../../lib/events/catalog";
+import { commitInTimeOrder, commitWithEvents } from "../../../lib/events/outbox";
 import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { newId } from "../../../lib/ids";
-import { decodeCursor, KeysetCursor, pageOf, timeAfter } from "../../../lib/pagination";
+import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
 import {
   deleteLike,
   deletePostStatement,
@@ -28,38 +29,45 @@ async function existingPost(deps: PostsDeps, id: string): Promise<PostRow> {
 }
 
 /**
- * A new post (or share) by the actor, the statement that stores it, and the post.created event.
- * `latest` is when the actor last posted: an author's posts keep the order they were made in,
- * here and in every timeline, even within one millisecond (timeAfter).
+ * Stores a new post (or share) by the actor with its post.created event and any `more` events
+ * about it. An author's posts keep the order they were made in, here and in every timeline, even
+ * within one millisecond (commitInTimeOrder).
  */
-function newPost(
+function storeNewPost(
   deps: PostsDeps,
   events: EventContext,
   fields: Pick<PostRow, "text" | "media" | "sharedPostId">,
-  latest: number | null,
-) {
-  const row: PostRow = {
-    id: newId("pst"),
-    authorId: events.actorId,
-    ...fields,
-    likeCount: 0,
-    commentCount: 0,
-    shareCount: 0,
-    createdAt: timeAfter(deps.now, latest),
-    editedAt: null,
-  };
-  const created = domainEvent(
-    "post.created",
-    {
-      postId: row.id,
-      authorId: row.authorId,
-      sharedPostId: row.sharedPostId,
-      mentions: mentionsIn(row.text),
-      createdAt: row.createdAt,
+  more: (row: PostRow) => DomainEvent[] = () => [],
+): Promise<PostRow> {
+  return commitInTimeOrder(
+    deps.outbox,
+    deps.now,
+    () => latestPostAt(deps.db, events.actorId),
+    (at) => {
+      const row: PostRow = {
+        id: newId("pst"),
+        authorId: events.actorId,
+        ...fields,
+        likeCount: 0,
+        commentCount: 0,
+        shareCount: 0,
+        createdAt: at,
+        editedAt: null,
+      };
+      const created = domainEvent(
+        "post.created",
+        {
+          postId: row.id,
+          authorId: row.authorId,
+          sharedPostId: row.sharedPostId,
+          mentions: mentionsIn(row.text),
+          createdAt: row.createdAt,
+        },
+        events,
+      );
+      return { change: [insertPostStatement(deps.db, row)], events: [created, ...more(row)], made: row };
     },
-    events,
   );
-  return { row, insert: insertPostStatement(deps.db, row), created };
 }
 
 async function one(deps: PostsDeps, row: PostRow | ViewedPostRow, viewerId: string | null): Promise<Post> {
@@ -96,17 +104,8 @@ export async function createPost(
   input: { text: string; mediaIds?: string[] | undefined },
 ): Promise<Post> {
   const authorId = events.actorId;
-  const [media, latest] = await Promise.all([
-    attachableMedia(deps, authorId, input.mediaIds ?? []),
-    latestPostAt(deps.db, authorId),
-  ]);
-  const { row, insert, created } = newPost(
-    deps,
-    events,
-    { text: input.text, media, sharedPostId: null },
-    latest,
-  );
-  await commitWithEvents(deps.outbox, [insert], [created]);
+  const media = await attachableMedia(deps, authorId, input.mediaIds ?? []);
+  const row = await storeNewPost(deps, events, { text: input.text, media, sharedPostId: null });
   return one(deps, newlyMade(row), authorId);
 }
 
@@ -141,30 +140,26 @@ export async function sharePost(
   id: string,
   text?: string,
 ): Promise<Post> {
-  const [target, latest] = await Promise.all([existingPost(deps, id), latestPostAt(deps.db, events.actorId)]);
+  const target = await existingPost(deps, id);
   const original = target.sharedPostId ? await findPost(deps.db, target.sharedPostId) : target;
   if (!original) throw new AppError("not_found", "the post this share shares has been deleted");
-  const { row, insert, created } = newPost(
+  const row = await storeNewPost(
     deps,
     events,
-    {
-      text: text ?? "",
-      media: [],
-      sharedPostId: original.id,
-    },
-    latest,
+    { text: text ?? "", media: [], sharedPostId: original.id },
+    (row) => [
+      domainEvent(
+        "post.shared",
+        {
+          postId: row.id,
+          originalPostId: original.id,
+          originalAuthorId: original.authorId,
+          userId: row.authorId,
+        },
+        events,
+      ),
+    ],
   );
-  const shared = domainEvent(
-    "post.shared",
-    {
-      postId: row.id,
-      originalPostId: original.id,
-      originalAuthorId: original.authorId,
-      userId: row.authorId,
-    },
-    events,
-  );
-  await commitWithEvents(deps.outbox, [insert], [created, shared]);
   return one(deps, newlyMade(row), row.authorId);
 }
 

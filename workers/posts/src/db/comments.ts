@@ -1,14 +1,22 @@
 import { and, asc, eq, gt, or, type SQL } from "drizzle-orm";
-import { statementOf } from "../../../../lib/events/outbox";
+import { insertAfterList } from "../../../../lib/db";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { PostsDb } from "./client";
 import { comments } from "./schema";
 
 export type CommentRow = typeof comments.$inferSelect;
 
-/** The statement storing a new comment, for the batch that stores its event too. */
+/**
+ * The statement storing a new comment, for the batch that stores its event too. It stores nothing
+ * when the post has a comment at or after its time (lib/events/outbox.ts commitInTimeOrder).
+ */
 export function insertCommentStatement(db: PostsDb, row: CommentRow): D1PreparedStatement {
-  return statementOf(db.$client, db.insert(comments).values(row));
+  return insertAfterList(
+    db.$client,
+    "comments",
+    { id: row.id, post_id: row.postId, author_id: row.authorId, text: row.text, created_at: row.createdAt },
+    { list: "post_id", time: "created_at" },
+  );
 }
 
 /** When the post was last commented on, if ever (the top of comments_post_idx). */

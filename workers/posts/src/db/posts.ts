@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { allRows, inChunks, placeholders } from "../../../../lib/db";
+import { allRows, inChunks, insertAfterList, placeholders } from "../../../../lib/db";
 import { statementOf } from "../../../../lib/events/outbox";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { PostEngagement } from "../schemas";
@@ -63,9 +63,28 @@ export async function latestPostAt(db: PostsDb, authorId: string): Promise<numbe
   return row?.at ?? null;
 }
 
-/** The statement storing a new post, for the batch that stores its events too. */
+/**
+ * The statement storing a new post, for the batch that stores its events too. It stores nothing
+ * when the author has a post at or after its time (lib/events/outbox.ts commitInTimeOrder).
+ */
 export function insertPostStatement(db: PostsDb, row: PostRow): D1PreparedStatement {
-  return statementOf(db.$client, db.insert(posts).values(row));
+  return insertAfterList(
+    db.$client,
+    "posts",
+    {
+      id: row.id,
+      author_id: row.authorId,
+      text: row.text,
+      media: JSON.stringify(row.media),
+      shared_post_id: row.sharedPostId,
+      like_count: row.likeCount,
+      comment_count: row.commentCount,
+      share_count: row.shareCount,
+      created_at: row.createdAt,
+      edited_at: row.editedAt,
+    },
+    { list: "author_id", time: "created_at" },
+  );
 }
 
 export async function findPost(db: PostsDb, id: string): Promise<PostRow | undefined> {
