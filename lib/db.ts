@@ -35,7 +35,8 @@ export async function allRows<T>(d1: D1Database, statements: D1PreparedStatement
 /**
  * A statement inserting `row` (column name to value) into `table` unless a row of the same list
  * (the same value in column `list`: an author, a post) is at or after its time (column `time`).
- * Then it changes no row, which lib/events/outbox.ts `commitInTimeOrder` looks for.
+ * Then it changes no row, which lib/events/outbox.ts `commitInTimeOrder` looks for. The table and
+ * column names go into the SQL as they are: they come from our schemas, never from input.
  */
 export function insertAfterList(
   d1: D1Database,
