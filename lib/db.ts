@@ -33,16 +33,24 @@ export async function allRows<T>(d1: D1Database, statements: D1PreparedStatement
 }
 
 /**
- * A statement inserting `row` (column name to value) into `table` unless a row of the same list
- * (the same value in column `list`: an author, a post) is at or after its time (column `time`).
- * Then it changes no row, which lib/events/outbox.ts `commitInTimeOrder` looks for. The table and
- * column names go into the SQL as they are: they come from our schemas, never from input.
+ * A list ordered by time within a table: the rows with one value in column `list` (an author, a
+ * post), ordered by column `time`. The names go into SQL as they are: they come from our schemas,
+ * never from input.
+ */
+export interface TimeOrderedList {
+  table: string;
+  list: string;
+  time: string;
+}
+
+/**
+ * A statement inserting `row` (column name to value) unless its list already has a row at or after
+ * its time. Then it changes no row, which lib/events/outbox.ts `commitInTimeOrder` looks for.
  */
 export function insertAfterList(
   d1: D1Database,
-  table: string,
+  { table, list, time }: TimeOrderedList,
   row: Readonly<Record<string, string | number | null>>,
-  { list, time }: { list: string; time: string },
 ): D1PreparedStatement {
   const columns = Object.keys(row);
   const at = (column: string) => {
@@ -56,4 +64,17 @@ export function insertAfterList(
        WHERE NOT EXISTS (SELECT 1 FROM ${table} WHERE ${list} = ${at(list)} AND ${time} >= ${at(time)})`,
     )
     .bind(...Object.values(row));
+}
+
+/** The newest time in the list of `key`, if it has a row (one probe of an index on (list, time)). */
+export async function newestInList(
+  d1: D1Database,
+  { table, list, time }: TimeOrderedList,
+  key: string,
+): Promise<number | null> {
+  const row = await d1
+    .prepare(`SELECT max(${time}) AS at FROM ${table} WHERE ${list} = ?1`)
+    .bind(key)
+    .first<{ at: number | null }>();
+  return row?.at ?? null;
 }

@@ -1,31 +1,31 @@
 import { and, asc, eq, gt, or, type SQL } from "drizzle-orm";
-import { insertAfterList } from "../../../../lib/db";
+import { insertAfterList, newestInList, type TimeOrderedList } from "../../../../lib/db";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { PostsDb } from "./client";
 import { comments } from "./schema";
 
 export type CommentRow = typeof comments.$inferSelect;
 
+/** A post's comments, in the order they were written (comments_post_idx). */
+const POST_COMMENTS: TimeOrderedList = { table: "comments", list: "post_id", time: "created_at" };
+
 /**
  * The statement storing a new comment, for the batch that stores its event too. It stores nothing
  * when the post has a comment at or after its time (lib/events/outbox.ts commitInTimeOrder).
  */
 export function insertCommentStatement(db: PostsDb, row: CommentRow): D1PreparedStatement {
-  return insertAfterList(
-    db.$client,
-    "comments",
-    { id: row.id, post_id: row.postId, author_id: row.authorId, text: row.text, created_at: row.createdAt },
-    { list: "post_id", time: "created_at" },
-  );
+  return insertAfterList(db.$client, POST_COMMENTS, {
+    id: row.id,
+    post_id: row.postId,
+    author_id: row.authorId,
+    text: row.text,
+    created_at: row.createdAt,
+  });
 }
 
-/** When the post was last commented on, if ever (the top of comments_post_idx). */
-export async function latestCommentAt(db: PostsDb, postId: string): Promise<number | null> {
-  const row = await db.$client
-    .prepare("SELECT max(created_at) AS at FROM comments WHERE post_id = ?1")
-    .bind(postId)
-    .first<{ at: number | null }>();
-  return row?.at ?? null;
+/** When the post was last commented on, if ever. */
+export function latestCommentAt(db: PostsDb, postId: string): Promise<number | null> {
+  return newestInList(db.$client, POST_COMMENTS, postId);
 }
 
 export async function findComment(db: PostsDb, id: string): Promise<CommentRow | undefined> {

@@ -1,5 +1,12 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { allRows, inChunks, insertAfterList, placeholders } from "../../../../lib/db";
+import {
+  allRows,
+  inChunks,
+  insertAfterList,
+  newestInList,
+  placeholders,
+  type TimeOrderedList,
+} from "../../../../lib/db";
 import { statementOf } from "../../../../lib/events/outbox";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { PostEngagement } from "../schemas";
@@ -54,13 +61,12 @@ function rowOf(raw: RawPost): ViewedPostRow {
   };
 }
 
-/** When the author last posted or shared, if ever (the top of posts_author_idx). */
-export async function latestPostAt(db: PostsDb, authorId: string): Promise<number | null> {
-  const row = await db.$client
-    .prepare("SELECT max(created_at) AS at FROM posts WHERE author_id = ?1")
-    .bind(authorId)
-    .first<{ at: number | null }>();
-  return row?.at ?? null;
+/** An author's posts and shares, in the order they were made (posts_author_idx). */
+const AUTHOR_POSTS: TimeOrderedList = { table: "posts", list: "author_id", time: "created_at" };
+
+/** When the author last posted or shared, if ever. */
+export function latestPostAt(db: PostsDb, authorId: string): Promise<number | null> {
+  return newestInList(db.$client, AUTHOR_POSTS, authorId);
 }
 
 /**
@@ -68,23 +74,18 @@ export async function latestPostAt(db: PostsDb, authorId: string): Promise<numbe
  * when the author has a post at or after its time (lib/events/outbox.ts commitInTimeOrder).
  */
 export function insertPostStatement(db: PostsDb, row: PostRow): D1PreparedStatement {
-  return insertAfterList(
-    db.$client,
-    "posts",
-    {
-      id: row.id,
-      author_id: row.authorId,
-      text: row.text,
-      media: JSON.stringify(row.media),
-      shared_post_id: row.sharedPostId,
-      like_count: row.likeCount,
-      comment_count: row.commentCount,
-      share_count: row.shareCount,
-      created_at: row.createdAt,
-      edited_at: row.editedAt,
-    },
-    { list: "author_id", time: "created_at" },
-  );
+  return insertAfterList(db.$client, AUTHOR_POSTS, {
+    id: row.id,
+    author_id: row.authorId,
+    text: row.text,
+    media: JSON.stringify(row.media),
+    shared_post_id: row.sharedPostId,
+    like_count: row.likeCount,
+    comment_count: row.commentCount,
+    share_count: row.shareCount,
+    created_at: row.createdAt,
+    edited_at: row.editedAt,
+  });
 }
 
 export async function findPost(db: PostsDb, id: string): Promise<PostRow | undefined> {
