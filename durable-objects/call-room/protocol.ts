@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ClosingFrame } from "../../lib/realtime/socket-room";
 
 /**
  * The call-room wire protocol, `plaza.v1`: JSON text frames, one zod union each way.
@@ -105,7 +106,9 @@ export type ServerFrame =
   | { type: "muted"; by: string }
   | { type: "ended"; reason: EndReason }
   | { type: "pong"; t: number; serverTime: number }
-  | { type: "error"; code: ErrorCode; message: string; for?: ClientFrameType };
+  | { type: "error"; code: ErrorCode; message: string; for?: ClientFrameType }
+  /** The last frame before the server closes the socket, with the close's code and reason. */
+  | ClosingFrame;
 
 /** A frame's size in UTF-8 bytes, as the limits count it. */
 export function byteLength(text: string): number {

@@ -1,4 +1,4 @@
-import type { SocketState } from "../../lib/realtime/socket-room";
+import { closeSocketWith, type SocketState } from "../../lib/realtime/socket-room";
 import type { MediaState, Member, Publication, ServerFrame } from "./protocol";
 
 export type LeaveReason = Extract<ServerFrame, { type: "left" }>["reason"];
@@ -56,9 +56,5 @@ export function closeSocket(
   close: { code: number; reason: string },
 ): void {
   markDeparted(ws, state, reason);
-  try {
-    ws.close(close.code, close.reason);
-  } catch {
-    // already closed
-  }
+  closeSocketWith(ws, close);
 }

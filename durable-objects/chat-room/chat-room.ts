@@ -2,7 +2,7 @@ import type { ErrorCode } from "../../lib/errors";
 import { newId, randomToken, sha256Hex } from "../../lib/ids";
 import { describeError, log } from "../../lib/logging";
 import { TokenBucket } from "../../lib/realtime/limits";
-import { RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
+import { closeSocketWith, RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
 import { acceptUpgrade, offeredTicket, refuseUpgrade } from "../../lib/realtime/upgrade";
 import { syncConversationIndex } from "../../workers/messaging/src/db/index-sync";
 import { ConversationState, refused, viewOf } from "./conversation-state";
@@ -122,7 +122,7 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
     }
     if (!this.store.removeMember(userId)) return refused("not_found", "no such member");
     this.chat.membersChanged();
-    for (const ws of this.ctx.getWebSockets(userId)) ws.close(CLOSE.removed.code, CLOSE.removed.reason);
+    for (const ws of this.ctx.getWebSockets(userId)) closeSocketWith(ws, CLOSE.removed);
     this.cachedConnected = null;
     await this.membershipChanged();
     return { ok: true };
@@ -169,7 +169,7 @@ export class ChatRoom extends SocketRoom<MessagingEnv, ClientFrame, ChatSocket> 
     const member = this.chat.members().get(state.userId);
     if (!member) {
       // Removed meanwhile (its sockets are being closed): nothing more from it.
-      ws.close(CLOSE.removed.code, CLOSE.removed.reason);
+      closeSocketWith(ws, CLOSE.removed);
       return;
     }
     const now = Date.now();

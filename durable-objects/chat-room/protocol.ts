@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ClosingFrame } from "../../lib/realtime/socket-room";
 import { bodyText } from "../../lib/text";
 
 /**
@@ -83,7 +84,9 @@ export type ServerFrame =
   | { type: "typing"; userId: string; seq: number }
   | { type: "resumed"; afterSeq: number; seq: number; complete: boolean }
   | { type: "pong"; t: number; serverTime: number }
-  | { type: "error"; code: ErrorCode; message: string; for?: ClientFrameType };
+  | { type: "error"; code: ErrorCode; message: string; for?: ClientFrameType }
+  /** The last frame before the server closes the socket, with the close's code and reason. */
+  | ClosingFrame;
 
 export type DurableFrame = Extract<
   ServerFrame,

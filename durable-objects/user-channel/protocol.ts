@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { LiveEvent } from "../../lib/events/live";
+import type { ClosingFrame } from "../../lib/realtime/socket-room";
 
 /**
  * The user-channel wire protocol, `plaza.v1`: JSON text frames. The server pushes the user's live
@@ -27,4 +28,6 @@ export type ServerFrame =
   | { type: "welcome"; userId: string; devices: number; serverTime: number }
   | { type: "pong"; t: number; serverTime: number }
   | { type: "error"; code: "bad_frame" | "internal"; message: string; for?: ClientFrame["type"] }
+  /** The last frame before the server closes the socket, with the close's code and reason. */
+  | ClosingFrame
   | LiveEvent;

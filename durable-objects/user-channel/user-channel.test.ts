@@ -176,6 +176,7 @@ describe("frames", () => {
     const sockets = [];
     for (let i = 0; i < CHANNEL_LIMITS.maxDevices; i++) sockets.push(await connect(ada));
     const newest = await connect(ada);
+    expect(await sockets[0]?.next("closing")).toMatchObject({ code: 4009 });
     expect((await sockets[0]?.whenClosed())?.code).toBe(4009);
     expect(await channel(ada.user.id).connected()).toBe(CHANNEL_LIMITS.maxDevices);
     for (const socket of [...sockets, newest]) socket.close();
@@ -193,6 +194,7 @@ describe("the alarm", () => {
       }
     });
     expect(await runDurableObjectAlarm(channel(ada.user.id))).toBe(true);
+    expect(await socket.next("closing")).toMatchObject({ code: 4008 });
     expect((await socket.whenClosed()).code).toBe(4008);
   });
 

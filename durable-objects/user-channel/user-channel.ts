@@ -2,7 +2,7 @@ import type { ErrorCode } from "../../lib/errors";
 import type { LiveEvent, PublishResult } from "../../lib/events/live";
 import { randomToken, sha256Hex } from "../../lib/ids";
 import { describeError, log } from "../../lib/logging";
-import { SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
+import { closeSocketWith, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
 import { acceptUpgrade, offeredTicket, refuseUpgrade } from "../../lib/realtime/upgrade";
 import { notificationsDb } from "../../workers/notifications/src/db/client";
 import { markOffline, markOnline } from "../../workers/notifications/src/db/presence";
@@ -108,7 +108,7 @@ export class UserChannel extends SocketRoom<NotificationsEnv, ClientFrame, Socke
   private makeRoom(): void {
     const open = this.sockets().sort((a, b) => a.state.joinedAt - b.state.joinedAt);
     for (const { ws } of open.slice(0, Math.max(0, open.length - CHANNEL_LIMITS.maxDevices + 1))) {
-      ws.close(CLOSE.tooManyDevices.code, CLOSE.tooManyDevices.reason);
+      closeSocketWith(ws, CLOSE.tooManyDevices);
     }
   }
 

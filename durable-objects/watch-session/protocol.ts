@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ClosingFrame } from "../../lib/realtime/socket-room";
 import { bodyText, lineText } from "../../lib/text";
 
 /**
@@ -132,7 +133,9 @@ export type ServerFrame =
   | { type: "queue"; items: QueueItem[]; seq: number }
   | { type: "session"; session: SessionView; seq: number }
   | { type: "pong"; t: number; serverTime: number }
-  | { type: "error"; code: ErrorCode; message: string; for?: ClientFrameType };
+  | { type: "error"; code: ErrorCode; message: string; for?: ClientFrameType }
+  /** The last frame before the server closes the socket, with the close's code and reason. */
+  | ClosingFrame;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 

@@ -1,7 +1,7 @@
 import type { ErrorCode } from "../../lib/errors";
 import { randomToken, sha256Hex } from "../../lib/ids";
 import { TokenBucket } from "../../lib/realtime/limits";
-import { RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
+import { closeSocketWith, RoomError, SocketRoom, type SocketState } from "../../lib/realtime/socket-room";
 import { acceptUpgrade, offeredTicket, refuseUpgrade } from "../../lib/realtime/upgrade";
 import { syncSessionIndex } from "../../workers/sessions/src/db/index-sync";
 import { type ChatFrame, chatOutcome } from "./chat";
@@ -99,7 +99,7 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
       return { ok: false, code: "forbidden", message: "only the host can end the session" };
     }
     this.store.updateSession({ status: "ended" });
-    for (const { ws } of this.sockets()) ws.close(CLOSE.ended.code, CLOSE.ended.reason);
+    for (const { ws } of this.sockets()) closeSocketWith(ws, CLOSE.ended);
     await this.ctx.storage.deleteAlarm();
     return { ok: true };
   }
@@ -245,7 +245,7 @@ export class WatchSession extends SocketRoom<SessionsEnv, ClientFrame, WatchSock
     for (const ws of this.ctx.getWebSockets(userId)) {
       if (ws.readyState !== WebSocket.OPEN) continue;
       wasBuffering ||= this.stateOf(ws)?.buffering === true;
-      ws.close(CLOSE.kicked.code, CLOSE.kicked.reason);
+      closeSocketWith(ws, CLOSE.kicked);
     }
     await this.afterDeparture(session, userId, wasBuffering);
   }

@@ -27,6 +27,32 @@ export interface ErrorFrame {
   message: string;
 }
 
+/** The last frame before the server closes a socket: the close's own code and reason. */
+export interface ClosingFrame {
+  type: "closing";
+  code: number;
+  reason: string;
+}
+
+/**
+ * Closes a socket from the server's side, telling its client why in a last frame first
+ * (`closing`, with the close's code and reason). workerd sends the Close frame at once but keeps the
+ * connection of a hibernatable socket closed outside its own events (a kick, an end, the alarm) until
+ * the object hibernates, about 10 s later, and clients fire their close event only when the
+ * connection ends (docs/decisions.md, 23): the frame lets them act at once. A socket already
+ * closed is left as it is.
+ */
+export function closeSocketWith(ws: WebSocket, close: { code: number; reason: string }): void {
+  try {
+    ws.send(
+      JSON.stringify({ type: "closing", code: close.code, reason: close.reason } satisfies ClosingFrame),
+    );
+    ws.close(close.code, close.reason);
+  } catch {
+    // Closed already: its close handler does the rest.
+  }
+}
+
 /**
  * A Durable Object that holds WebSockets with the hibernation API, in the manner of partyserver:
  * it owns the runtime's handlers, wraps each one so that no frame can crash the object, answers
@@ -61,8 +87,7 @@ export abstract class SocketRoom<
         return;
       }
       if (message.length > this.limits.maxFrameBytes / 3 && byteLength(message) > this.limits.maxFrameBytes) {
-        const { code, reason } = this.closeCodes.frameTooLarge;
-        ws.close(code, reason);
+        closeSocketWith(ws, this.closeCodes.frameTooLarge);
         await this.onLeave(ws, state);
         return;
       }
@@ -198,7 +223,7 @@ export abstract class SocketRoom<
     let closed = 0;
     for (const { ws, state } of this.sockets()) {
       if (now - this.lastSignOfLife(ws, state) <= this.limits.idleTimeoutMs) continue;
-      ws.close(close.code, close.reason);
+      closeSocketWith(ws, close);
       await this.onLeave(ws, state);
       closed += 1;
     }

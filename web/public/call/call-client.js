@@ -135,6 +135,11 @@ export class CallClient extends EventTarget {
       case "ended":
         this.closeAll("ended");
         return;
+      case "closing":
+        // The server is closing this socket (its code and reason); the close event may come
+        // seconds later, so the call ends for us now.
+        this.onClose(frame);
+        return;
       case "error":
         console.warn("call error frame", frame);
         return;

@@ -62,6 +62,7 @@ describe("host rules: kick", () => {
     const party = await callWith(2);
     const [b, c] = [guest(party, 0), guest(party, 1)];
     party.hostSocket.send({ type: "kick", userId: b.account.user.id });
+    expect(await b.socket.next("closing")).toMatchObject({ code: 4003 });
     expect((await b.socket.whenClosed()).code).toBe(4003);
     expect(await c.socket.next("left")).toMatchObject({ userId: b.account.user.id, reason: "kicked" });
     const refused = await ticketFor(b.account, party.created.id, party.created.inviteCode);
@@ -109,6 +110,7 @@ describe("one connection per member", () => {
     const party = await callWith(1);
     const b = guest(party);
     const second = await join(b.account, party.created);
+    expect(await b.socket.next("closing")).toMatchObject({ code: 4009 });
     expect((await b.socket.whenClosed()).code).toBe(4009);
     expect(await party.hostSocket.next("left")).toMatchObject({
       userId: b.account.user.id,

@@ -182,6 +182,7 @@ describe("membership on live sockets", () => {
       request("DELETE", `/v1/conversations/${group.id}/members/${cy.user.id}`, { token: ada.accessToken }),
     );
     expect(removed.status).toBe(204);
+    expect(await c.next("closing")).toMatchObject({ code: 4003 });
     expect((await c.whenClosed()).code).toBe(4003);
     const members = await a.next<Frame & { members: { userId: string }[]; seq: number }>("members");
     expect(members.members.map((m) => m.userId).sort()).toEqual([ada.user.id, bob.user.id].sort());

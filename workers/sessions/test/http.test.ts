@@ -315,6 +315,7 @@ describe("DELETE /v1/sessions/:id", () => {
     const response = await call(request("DELETE", `/v1/sessions/${session.id}`, { token: host.accessToken }));
 
     expect(response.status).toBe(204);
+    expect(await b.next("closing")).toEqual({ type: "closing", code: 4000, reason: "the session has ended" });
     expect(await a.whenClosed()).toEqual({ code: 4000, reason: "the session has ended" });
     expect((await b.whenClosed()).code).toBe(4000);
     const row = await env.DB.prepare("SELECT status FROM watch_sessions WHERE id = ?")

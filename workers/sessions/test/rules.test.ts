@@ -132,6 +132,12 @@ describe("kick", () => {
     const b = await join(guest, session);
     const both = await a.next<PresenceFrame>("presence", 2000, (f) => f.participants.length === 2);
     a.send({ type: "kick", userId: guest.user.id });
+    // Told first, in a frame: the close event can come seconds later (docs/decisions.md, 23).
+    expect(await b.next("closing")).toEqual({
+      type: "closing",
+      code: 4003,
+      reason: "removed from the session by the host",
+    });
     expect(await b.whenClosed()).toEqual({ code: 4003, reason: "removed from the session by the host" });
     const presence = await a.next<PresenceFrame>("presence", 2000, (f) => Number(f.seq) > Number(both.seq));
     expect(presence.participants.map((p) => p.userId)).toEqual([host.user.id]);
