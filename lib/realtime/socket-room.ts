@@ -43,13 +43,13 @@ export interface ClosingFrame {
  * closed is left as it is.
  */
 export function closeSocketWith(ws: WebSocket, close: { code: number; reason: string }): void {
-  try {
-    ws.send(
-      JSON.stringify({ type: "closing", code: close.code, reason: close.reason } satisfies ClosingFrame),
-    );
-    ws.close(close.code, close.reason);
-  } catch {
-    // Closed already: its close handler does the rest.
+  const frame: ClosingFrame = { type: "closing", code: close.code, reason: close.reason };
+  for (const step of [() => ws.send(JSON.stringify(frame)), () => ws.close(close.code, close.reason)]) {
+    try {
+      step();
+    } catch {
+      // Closing or closed already: its close handler does the rest.
+    }
   }
 }
 
