@@ -34,47 +34,38 @@ export async function allRows<T>(d1: D1Database, statements: D1PreparedStatement
 
 /**
  * A list ordered by time within a table: the rows with one value in column `list` (an author, a
- * post), ordered by column `time`. The names go into SQL as they are: they come from our schemas,
- * never from input.
+ * post), ordered by column `time`, each row named by column `id`. The names go into SQL as they
+ * are: they come from our schemas, never from input.
  */
 export interface TimeOrderedList {
   table: string;
+  id: string;
   list: string;
   time: string;
 }
 
 /**
- * A statement inserting `row` (column name to value) unless its list already has a row at or after
- * its time. Then it changes no row, which lib/events/outbox.ts `commitInTimeOrder` looks for.
+ * A statement inserting `row` (column name to value, without the time) at the end of its list:
+ * its time is `now`, or one millisecond past the list's newest when that is not before `now`
+ * (docs/decisions.md, 22). D1 runs one statement at a time, so rows inserted at once get distinct
+ * times too. It returns the time as `at`.
  */
-export function insertAfterList(
+export function insertInTimeOrder(
   d1: D1Database,
   { table, list, time }: TimeOrderedList,
   row: Readonly<Record<string, string | number | null>>,
+  now: number,
 ): D1PreparedStatement {
   const columns = Object.keys(row);
-  const at = (column: string) => {
-    const index = columns.indexOf(column);
-    if (index < 0) throw new Error(`insertAfterList: the row has no ${column}`);
-    return `?${index + 1}`;
-  };
+  const listIndex = columns.indexOf(list);
+  if (listIndex < 0) throw new Error(`insertInTimeOrder: the row has no ${list}`);
+  const nowParam = `?${columns.length + 1}`;
   return d1
     .prepare(
-      `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${placeholders(columns.length)}
-       WHERE NOT EXISTS (SELECT 1 FROM ${table} WHERE ${list} = ${at(list)} AND ${time} >= ${at(time)})`,
+      `INSERT INTO ${table} (${columns.join(", ")}, ${time})
+       VALUES (${placeholders(columns.length)}, max(${nowParam},
+         coalesce((SELECT max(${time}) + 1 FROM ${table} WHERE ${list} = ?${listIndex + 1}), ${nowParam})))
+       RETURNING ${time} AS at`,
     )
-    .bind(...Object.values(row));
-}
-
-/** The newest time in the list of `key`, if it has a row (one probe of an index on (list, time)). */
-export async function newestInList(
-  d1: D1Database,
-  { table, list, time }: TimeOrderedList,
-  key: string,
-): Promise<number | null> {
-  const row = await d1
-    .prepare(`SELECT max(${time}) AS at FROM ${table} WHERE ${list} = ?1`)
-    .bind(key)
-    .first<{ at: number | null }>();
-  return row?.at ?? null;
+    .bind(...Object.values(row), now);
 }

@@ -1,6 +1,5 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { inChunks } from "../db";
-import { AppError } from "../errors";
+import { inChunks, insertInTimeOrder, type TimeOrderedList } from "../db";
 import { describeError, log } from "../logging";
 import type { DomainEvent } from "./catalog";
 import { publishEvents } from "./publish";
@@ -48,27 +47,53 @@ export function statementOf(d1: D1Database, query: BuiltQuery): D1PreparedStatem
 }
 
 /**
- * One statement storing `events` in the outbox, returning the ids it stored. With `ifChanged` the
- * rows are written only when the statement just before it in the batch changed exactly one row:
- * SQLite's changes() counts that statement's own rows (not those its triggers touched) and keeps
- * its value until this statement completes (workers/posts/test/outbox.test.ts checks both).
+ * Where a change's events carry the time of the row it inserts (`path` in each event that has it,
+ * say `$.data.createdAt`), filled in by the outbox insert from that row, in the same transaction:
+ * the time is the database's (lib/db.ts insertInTimeOrder), not known before the batch runs.
+ */
+export interface EventTimeStamp {
+  path: string;
+  list: TimeOrderedList;
+  /** The inserted row's id (in column `list.id`). */
+  rowId: string;
+}
+
+const JSON_PATH = /^\$(\.[A-Za-z][A-Za-z0-9]*)+$/;
+
+/**
+ * One statement storing `events` in the outbox, returning the ids and envelopes it stored. With
+ * `ifChanged` the rows are written only when the statement just before it in the batch changed
+ * exactly one row: SQLite's changes() counts that statement's own rows (not those its triggers
+ * touched) and keeps its value until this statement completes (workers/posts/test/outbox.test.ts
+ * checks both). With `stamp`, each envelope gets the inserted row's time at `stamp.path`.
  */
 export function outboxInsert(
   d1: D1Database,
   events: readonly DomainEvent[],
-  { ifChanged = false, now = Date.now() } = {},
+  {
+    ifChanged = false,
+    now = Date.now(),
+    stamp,
+  }: { ifChanged?: boolean; now?: number; stamp?: EventTimeStamp } = {},
 ): D1PreparedStatement {
   if (events.length === 0 || events.length > MAX_EVENTS_PER_INSERT) {
     throw new Error(`an outbox insert takes 1 to ${MAX_EVENTS_PER_INSERT} events, not ${events.length}`);
   }
+  if (stamp && !JSON_PATH.test(stamp.path)) throw new Error(`not a JSON path to stamp: ${stamp.path}`);
   const rows = events.map((_, i) => `(?${3 * i + 1}, ?${3 * i + 2}, ?${3 * i + 3})`).join(", ");
   const guard = ifChanged ? " WHERE changes() = 1" : "";
+  const envelope = stamp
+    ? `json_replace(column2, '${stamp.path}', (SELECT ${stamp.list.time} FROM ${stamp.list.table} WHERE ${stamp.list.id} = ?${3 * events.length + 1}))`
+    : "column2";
   return d1
     .prepare(
       `INSERT INTO outbox (id, event, created_at)
-       SELECT column1, column2, column3 FROM (VALUES ${rows})${guard} RETURNING id`,
+       SELECT column1, ${envelope}, column3 FROM (VALUES ${rows})${guard} RETURNING id, event`,
     )
-    .bind(...events.flatMap((event) => [event.id, JSON.stringify(event), now]));
+    .bind(
+      ...events.flatMap((event) => [event.id, JSON.stringify(event), now]),
+      ...(stamp ? [stamp.rowId] : []),
+    );
 }
 
 /** Deletes the outbox rows of events that were sent (one statement per 90 ids, one batch). */
@@ -139,7 +164,7 @@ export async function commitWithEvents(
   deps: OutboxDeps,
   change: readonly D1PreparedStatement[],
   events: readonly DomainEvent[],
-  options: { ifChanged?: boolean } = {},
+  options: { ifChanged?: boolean; stamp?: EventTimeStamp } = {},
 ): Promise<Committed> {
   if (change.length === 0 && options.ifChanged) {
     throw new Error("ifChanged needs a change statement to look at");
@@ -148,8 +173,17 @@ export async function commitWithEvents(
     return { results: change.length > 0 ? await deps.d1.batch([...change]) : [], stored: [] };
   }
   const results = await deps.d1.batch([...change, outboxInsert(deps.d1, events, options)]);
-  const storedIds = new Set((results.at(-1)?.results ?? []).map((row) => (row as { id: string }).id));
-  const stored = events.filter((event) => storedIds.has(event.id));
+  // What is sent is what was stored (a stamp changed the envelopes), in the order given.
+  const storedById = new Map(
+    (results.at(-1)?.results ?? []).map((row) => {
+      const { id, event } = row as { id: string; event: string };
+      return [id, event] as const;
+    }),
+  );
+  const stored = events.flatMap((event) => {
+    const envelope = storedById.get(event.id);
+    return envelope === undefined ? [] : [JSON.parse(envelope) as DomainEvent];
+  });
   const delivery = deliverStored(deps.d1, deps.queues, stored);
   if (deps.waitUntil) deps.waitUntil(delivery);
   else await delivery;
@@ -157,32 +191,27 @@ export async function commitWithEvents(
 }
 
 /**
- * Stores a new item of a list ordered by (time, id), such as an author's posts or a post's
- * comments, so that it comes after every item already there, together with its events (docs/
- * decisions.md, 22). `make(at)` builds the change for time `at`; its last statement must store the
- * item only when the list has nothing at or after `at` (lib/db.ts `insertAfterList`), so that the
- * events are stored with it or not at all. The first try is at `now`. When the list already reaches
- * that far (an item of the same millisecond: workerd's clock stands still while a request
- * computes; or another Worker's clock ahead of this one) it tries again one millisecond past the
- * newest item, which `latest` reads. Items made at once thus get distinct times too, in the order D1
- * stored them; when every one of `attempts` tries lost such a race, the answer is a conflict.
+ * Stores a new item at the end of its time-ordered list (lib/db.ts insertInTimeOrder: `now`, or a
+ * millisecond past the list's newest item) with its events, and returns the time it got
+ * (docs/decisions.md, 22). The events are built before the time is known: those that carry it at
+ * `timePath` are stored and sent with the stored time.
  */
-export async function commitInTimeOrder<T>(
+export async function commitInTimeOrder(
   deps: OutboxDeps,
+  list: TimeOrderedList,
+  row: Readonly<Record<string, string | number | null>>,
   now: number,
-  latest: () => Promise<number | null>,
-  make: (at: number) => { change: D1PreparedStatement[]; events: DomainEvent[]; made: T },
-  attempts = 3,
-): Promise<T> {
-  let at = now;
-  for (let attempt = 1; ; attempt++) {
-    const { change, events, made } = make(at);
-    if (events.length === 0) throw new Error("commitInTimeOrder stores an item with its events");
-    const { stored } = await commitWithEvents(deps, change, events, { ifChanged: true });
-    if (stored.length > 0) return made;
-    if (attempt === attempts) throw new AppError("conflict", "too many made at the same time; try again");
-    at = Math.max(now, ((await latest()) ?? now) + 1);
-  }
+  events: readonly DomainEvent[],
+  timePath = "$.data.createdAt",
+): Promise<number> {
+  const rowId = row[list.id];
+  if (typeof rowId !== "string") throw new Error(`commitInTimeOrder: the row has no ${list.id}`);
+  const { results } = await commitWithEvents(deps, [insertInTimeOrder(deps.d1, list, row, now)], events, {
+    stamp: { path: timePath, list, rowId },
+  });
+  const at = (results[0]?.results[0] as { at?: unknown } | undefined)?.at;
+  if (typeof at !== "number") throw new Error(`commitInTimeOrder: no time came back for ${rowId}`);
+  return at;
 }
 
 export interface RelayOptions {

@@ -1,16 +1,8 @@
 import { AppError } from "../../../lib/errors";
-import { commitInTimeOrder } from "../../../lib/events/outbox";
 import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { newId } from "../../../lib/ids";
 import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
-import {
-  type CommentRow,
-  deleteComment,
-  findComment,
-  insertCommentStatement,
-  latestCommentAt,
-  pageComments,
-} from "./db/comments";
+import { type CommentRow, deleteComment, findComment, insertComment, pageComments } from "./db/comments";
 import { findPost } from "./db/posts";
 import type { PostsDeps } from "./deps";
 import { authorsOf } from "./hydrate";
@@ -44,27 +36,22 @@ export async function addComment(
 ): Promise<Comment> {
   const post = await findPost(deps.db, postId);
   if (!post) throw new AppError("not_found", "no such post");
-  // A conversation reads in the order it was written, even within one millisecond.
-  const row = await commitInTimeOrder(
-    deps.outbox,
-    deps.now,
-    () => latestCommentAt(deps.db, postId),
-    (at) => {
-      const row: CommentRow = { id: newId("cmt"), postId, authorId: events.actorId, text, createdAt: at };
-      const created = domainEvent(
-        "comment.created",
-        {
-          commentId: row.id,
-          postId,
-          postAuthorId: post.authorId,
-          authorId: row.authorId,
-          mentions: mentionsIn(text),
-        },
-        events,
-      );
-      return { change: [insertCommentStatement(deps.db, row)], events: [created], made: row };
+  const fields = { id: newId("cmt"), postId, authorId: events.actorId, text };
+  const created = domainEvent(
+    "comment.created",
+    {
+      commentId: fields.id,
+      postId,
+      postAuthorId: post.authorId,
+      authorId: fields.authorId,
+      mentions: mentionsIn(text),
     },
+    events,
   );
+  const row: CommentRow = {
+    ...fields,
+    createdAt: await insertComment(deps.outbox, fields, deps.now, [created]),
+  };
   const [comment] = await view(deps, [row]);
   if (!comment) throw new AppError("internal", "a comment did not hydrate");
   return comment;

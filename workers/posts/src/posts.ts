@@ -1,6 +1,6 @@
 import { AppError } from "../../../lib/errors";
 import type { DomainEvent } from "../../../lib/events/catalog";
-import { commitInTimeOrder, commitWithEvents } from "../../../lib/events/outbox";
+import { commitWithEvents } from "../../../lib/events/outbox";
 import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { newId } from "../../../lib/ids";
 import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
@@ -9,8 +9,7 @@ import {
   deletePostStatement,
   findPost,
   insertLikeStatement,
-  insertPostStatement,
-  latestPostAt,
+  insertPost,
   type PostRow,
   pagePostsByAuthors,
   updatePostText,
@@ -31,43 +30,37 @@ async function existingPost(deps: PostsDeps, id: string): Promise<PostRow> {
 /**
  * Stores a new post (or share) by the actor with its post.created event and any `more` events
  * about it. An author's posts keep the order they were made in, here and in every timeline, even
- * within one millisecond (commitInTimeOrder).
+ * within one millisecond (insertPost).
  */
-function storeNewPost(
+async function storeNewPost(
   deps: PostsDeps,
   events: EventContext,
   fields: Pick<PostRow, "text" | "media" | "sharedPostId">,
-  more: (row: PostRow) => DomainEvent[] = () => [],
+  more: (row: Omit<PostRow, "createdAt">) => DomainEvent[] = () => [],
 ): Promise<PostRow> {
-  return commitInTimeOrder(
-    deps.outbox,
-    deps.now,
-    () => latestPostAt(deps.db, events.actorId),
-    (at) => {
-      const row: PostRow = {
-        id: newId("pst"),
-        authorId: events.actorId,
-        ...fields,
-        likeCount: 0,
-        commentCount: 0,
-        shareCount: 0,
-        createdAt: at,
-        editedAt: null,
-      };
-      const created = domainEvent(
-        "post.created",
-        {
-          postId: row.id,
-          authorId: row.authorId,
-          sharedPostId: row.sharedPostId,
-          mentions: mentionsIn(row.text),
-          createdAt: row.createdAt,
-        },
-        events,
-      );
-      return { change: [insertPostStatement(deps.db, row)], events: [created, ...more(row)], made: row };
+  const row = {
+    id: newId("pst"),
+    authorId: events.actorId,
+    ...fields,
+    likeCount: 0,
+    commentCount: 0,
+    shareCount: 0,
+    editedAt: null,
+  };
+  const created = domainEvent(
+    "post.created",
+    {
+      postId: row.id,
+      authorId: row.authorId,
+      sharedPostId: row.sharedPostId,
+      mentions: mentionsIn(row.text),
+      // For now: insertPost stores and sends the event with the post's stored time.
+      createdAt: deps.now,
     },
+    events,
   );
+  const createdAt = await insertPost(deps.outbox, row, deps.now, [created, ...more(row)]);
+  return { ...row, createdAt };
 }
 
 async function one(deps: PostsDeps, row: PostRow | ViewedPostRow, viewerId: string | null): Promise<Post> {

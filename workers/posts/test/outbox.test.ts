@@ -49,7 +49,7 @@ describe("the SQLite semantics the outbox relies on (changes() in one D1 batch)"
       outboxInsert(env.DB, [second], { ifChanged: true }),
     ]);
 
-    expect(liked[1]?.results).toEqual([{ id: first.id }]);
+    expect(liked[1]?.results).toMatchObject([{ id: first.id }]);
     expect(again[1]?.results).toEqual([]);
     expect((await rowsAbout(post.id)).map((row) => row.id)).toEqual([first.id]);
     // The like's trigger ran once: its own update did not count as a change of the insert.
@@ -88,7 +88,7 @@ describe("the SQLite semantics the outbox relies on (changes() in one D1 batch)"
       outboxInsert(env.DB, [deletedAgain], { ifChanged: true }),
     ]);
 
-    expect(first[1]?.results).toEqual([{ id: deleted.id }]);
+    expect(first[1]?.results).toMatchObject([{ id: deleted.id }]);
     expect(second[1]?.results).toEqual([]);
     const left = await env.DB.prepare("SELECT count(*) AS n FROM comments WHERE post_id = ?")
       .bind(post.id)

@@ -1,5 +1,7 @@
 import { and, asc, eq, gt, or, type SQL } from "drizzle-orm";
-import { insertAfterList, newestInList, type TimeOrderedList } from "../../../../lib/db";
+import type { TimeOrderedList } from "../../../../lib/db";
+import type { DomainEvent } from "../../../../lib/events/catalog";
+import { commitInTimeOrder, type OutboxDeps } from "../../../../lib/events/outbox";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { PostsDb } from "./client";
 import { comments } from "./schema";
@@ -7,25 +9,21 @@ import { comments } from "./schema";
 export type CommentRow = typeof comments.$inferSelect;
 
 /** A post's comments, in the order they were written (comments_post_idx). */
-const POST_COMMENTS: TimeOrderedList = { table: "comments", list: "post_id", time: "created_at" };
+const POST_COMMENTS: TimeOrderedList = { table: "comments", id: "id", list: "post_id", time: "created_at" };
 
 /**
- * The statement storing a new comment, for the batch that stores its event too. It stores nothing
- * when the post has a comment at or after its time (lib/events/outbox.ts commitInTimeOrder).
+ * Stores a new comment with its events, after the post's newest comment, and returns its time
+ * (lib/events/outbox.ts commitInTimeOrder): a conversation reads in the order it was written, even
+ * within one millisecond.
  */
-export function insertCommentStatement(db: PostsDb, row: CommentRow): D1PreparedStatement {
-  return insertAfterList(db.$client, POST_COMMENTS, {
-    id: row.id,
-    post_id: row.postId,
-    author_id: row.authorId,
-    text: row.text,
-    created_at: row.createdAt,
-  });
-}
-
-/** When the post was last commented on, if ever. */
-export function latestCommentAt(db: PostsDb, postId: string): Promise<number | null> {
-  return newestInList(db.$client, POST_COMMENTS, postId);
+export function insertComment(
+  outbox: OutboxDeps,
+  row: Omit<CommentRow, "createdAt">,
+  now: number,
+  events: DomainEvent[],
+): Promise<number> {
+  const columns = { id: row.id, post_id: row.postId, author_id: row.authorId, text: row.text };
+  return commitInTimeOrder(outbox, POST_COMMENTS, columns, now, events);
 }
 
 export async function findComment(db: PostsDb, id: string): Promise<CommentRow | undefined> {

@@ -1,13 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
-import {
-  allRows,
-  inChunks,
-  insertAfterList,
-  newestInList,
-  placeholders,
-  type TimeOrderedList,
-} from "../../../../lib/db";
-import { statementOf } from "../../../../lib/events/outbox";
+import { allRows, inChunks, placeholders, type TimeOrderedList } from "../../../../lib/db";
+import type { DomainEvent } from "../../../../lib/events/catalog";
+import { commitInTimeOrder, type OutboxDeps, statementOf } from "../../../../lib/events/outbox";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { PostEngagement } from "../schemas";
 import type { PostsDb } from "./client";
@@ -62,19 +56,20 @@ function rowOf(raw: RawPost): ViewedPostRow {
 }
 
 /** An author's posts and shares, in the order they were made (posts_author_idx). */
-const AUTHOR_POSTS: TimeOrderedList = { table: "posts", list: "author_id", time: "created_at" };
-
-/** When the author last posted or shared, if ever. */
-export function latestPostAt(db: PostsDb, authorId: string): Promise<number | null> {
-  return newestInList(db.$client, AUTHOR_POSTS, authorId);
-}
+const AUTHOR_POSTS: TimeOrderedList = { table: "posts", id: "id", list: "author_id", time: "created_at" };
 
 /**
- * The statement storing a new post, for the batch that stores its events too. It stores nothing
- * when the author has a post at or after its time (lib/events/outbox.ts commitInTimeOrder).
+ * Stores a new post (or share) with its events, after the author's newest, and returns its time
+ * (lib/events/outbox.ts commitInTimeOrder): an author's posts keep the order they were made in,
+ * even within one millisecond. Events carrying `data.createdAt` get that time.
  */
-export function insertPostStatement(db: PostsDb, row: PostRow): D1PreparedStatement {
-  return insertAfterList(db.$client, AUTHOR_POSTS, {
+export function insertPost(
+  outbox: OutboxDeps,
+  row: Omit<PostRow, "createdAt">,
+  now: number,
+  events: DomainEvent[],
+): Promise<number> {
+  const columns = {
     id: row.id,
     author_id: row.authorId,
     text: row.text,
@@ -83,9 +78,9 @@ export function insertPostStatement(db: PostsDb, row: PostRow): D1PreparedStatem
     like_count: row.likeCount,
     comment_count: row.commentCount,
     share_count: row.shareCount,
-    created_at: row.createdAt,
     edited_at: row.editedAt,
-  });
+  };
+  return commitInTimeOrder(outbox, AUTHOR_POSTS, columns, now, events);
 }
 
 export async function findPost(db: PostsDb, id: string): Promise<PostRow | undefined> {

@@ -17,7 +17,7 @@ export const commentRoutes = createRouter<PostsEnv>()
       security: BEARER,
       middleware: [requireUser()] as const,
       request: { params: PostIdParam, body: jsonBody(NewComment) },
-      responses: { 201: jsonResponse(Comment, "The comment"), ...errorResponses(400, 401, 404, 409, 415) },
+      responses: { 201: jsonResponse(Comment, "The comment"), ...errorResponses(400, 401, 404, 415) },
     }),
     async (c) => {
       const comment = await addComment(

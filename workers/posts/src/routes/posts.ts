@@ -16,7 +16,7 @@ export const postRoutes = createRouter<PostsEnv>()
       security: BEARER,
       middleware: [requireUser()] as const,
       request: { body: jsonBody(NewPost) },
-      responses: { 201: jsonResponse(Post, "The post"), ...errorResponses(400, 401, 409, 415) },
+      responses: { 201: jsonResponse(Post, "The post"), ...errorResponses(400, 401, 415) },
     }),
     async (c) =>
       c.json(await createPost(postsDeps(c.env, c.executionCtx), eventContext(c), c.req.valid("json")), 201),
@@ -81,7 +81,7 @@ export const postRoutes = createRouter<PostsEnv>()
       security: BEARER,
       middleware: [requireUser()] as const,
       request: { params: PostIdParam, body: jsonBody(NewShare) },
-      responses: { 201: jsonResponse(Post, "The share"), ...errorResponses(400, 401, 404, 409, 415) },
+      responses: { 201: jsonResponse(Post, "The share"), ...errorResponses(400, 401, 404, 415) },
     }),
     async (c) => {
       const share = await sharePost(

@@ -9,8 +9,8 @@ import { follows, profiles } from "./schema";
  * migration 0001 keep the counts. Its time is `now`, or a millisecond past the newest edge of
  * either user's list when that is not before `now` (docs/decisions.md, 22): both lists keep the
  * order the follows were made in. The statement reads those times itself, so follows written at
- * once get distinct times too (D1 runs one statement at a time). No event carries the time, so
- * this needs none of lib/events/outbox.ts commitInTimeOrder's retries.
+ * once get distinct times too (D1 runs one statement at a time): lib/db.ts insertInTimeOrder does
+ * the same for rows of one list.
  */
 export function insertFollowStatement(
   db: UsersDb,
