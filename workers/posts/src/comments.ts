@@ -1,8 +1,9 @@
 import { AppError } from "../../../lib/errors";
+import { commitInTimeOrder } from "../../../lib/events/outbox";
 import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { newId } from "../../../lib/ids";
 import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
-import { type CommentRow, deleteComment, findComment, insertComment, pageComments } from "./db/comments";
+import { type CommentRow, deleteComment, findComment, POST_COMMENTS, pageComments } from "./db/comments";
 import { findPost } from "./db/posts";
 import type { PostsDeps } from "./deps";
 import { authorsOf } from "./hydrate";
@@ -50,7 +51,13 @@ export async function addComment(
   );
   const row: CommentRow = {
     ...fields,
-    createdAt: await insertComment(deps.outbox, fields, deps.now, [created]),
+    createdAt: await commitInTimeOrder(
+      deps.outbox,
+      POST_COMMENTS,
+      { id: fields.id, post_id: postId, author_id: fields.authorId, text },
+      deps.now,
+      [created],
+    ),
   };
   const [comment] = await view(deps, [row]);
   if (!comment) throw new AppError("internal", "a comment did not hydrate");

@@ -1,17 +1,18 @@
 import { AppError } from "../../../lib/errors";
 import type { DomainEvent } from "../../../lib/events/catalog";
-import { commitWithEvents } from "../../../lib/events/outbox";
+import { commitInTimeOrder, commitWithEvents } from "../../../lib/events/outbox";
 import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { newId } from "../../../lib/ids";
 import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
 import {
+  AUTHOR_POSTS,
   deleteLike,
   deletePostStatement,
   findPost,
   insertLikeStatement,
-  insertPost,
   type PostRow,
   pagePostsByAuthors,
+  postColumns,
   updatePostText,
   type ViewedPostRow,
 } from "./db/posts";
@@ -30,7 +31,7 @@ async function existingPost(deps: PostsDeps, id: string): Promise<PostRow> {
 /**
  * Stores a new post (or share) by the actor with its post.created event and any `more` events
  * about it. An author's posts keep the order they were made in, here and in every timeline, even
- * within one millisecond (insertPost).
+ * within one millisecond (commitInTimeOrder).
  */
 async function storeNewPost(
   deps: PostsDeps,
@@ -54,12 +55,15 @@ async function storeNewPost(
       authorId: row.authorId,
       sharedPostId: row.sharedPostId,
       mentions: mentionsIn(row.text),
-      // For now: insertPost stores and sends the event with the post's stored time.
+      // For now: commitInTimeOrder stores and sends the event with the post's stored time.
       createdAt: deps.now,
     },
     events,
   );
-  const createdAt = await insertPost(deps.outbox, row, deps.now, [created, ...more(row)]);
+  const createdAt = await commitInTimeOrder(deps.outbox, AUTHOR_POSTS, postColumns(row), deps.now, [
+    created,
+    ...more(row),
+  ]);
   return { ...row, createdAt };
 }
 

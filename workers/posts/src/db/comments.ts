@@ -1,30 +1,21 @@
 import { and, asc, eq, gt, or, type SQL } from "drizzle-orm";
 import type { TimeOrderedList } from "../../../../lib/db";
-import type { DomainEvent } from "../../../../lib/events/catalog";
-import { commitInTimeOrder, type OutboxDeps } from "../../../../lib/events/outbox";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { PostsDb } from "./client";
 import { comments } from "./schema";
 
 export type CommentRow = typeof comments.$inferSelect;
 
-/** A post's comments, in the order they were written (comments_post_idx). */
-const POST_COMMENTS: TimeOrderedList = { table: "comments", id: "id", list: "post_id", time: "created_at" };
-
 /**
- * Stores a new comment with its events, after the post's newest comment, and returns its time
- * (lib/events/outbox.ts commitInTimeOrder): a conversation reads in the order it was written, even
- * within one millisecond.
+ * A post's comments, in the order they were written (comments_post_idx), for lib/events/outbox.ts
+ * commitInTimeOrder: even comments written within one millisecond keep that order.
  */
-export function insertComment(
-  outbox: OutboxDeps,
-  row: Omit<CommentRow, "createdAt">,
-  now: number,
-  events: DomainEvent[],
-): Promise<number> {
-  const columns = { id: row.id, post_id: row.postId, author_id: row.authorId, text: row.text };
-  return commitInTimeOrder(outbox, POST_COMMENTS, columns, now, events);
-}
+export const POST_COMMENTS: TimeOrderedList = {
+  table: "comments",
+  id: "id",
+  list: "post_id",
+  time: "created_at",
+};
 
 export async function findComment(db: PostsDb, id: string): Promise<CommentRow | undefined> {
   return db.query.comments.findFirst({ where: eq(comments.id, id) });

@@ -1,7 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { allRows, inChunks, placeholders, type TimeOrderedList } from "../../../../lib/db";
-import type { DomainEvent } from "../../../../lib/events/catalog";
-import { commitInTimeOrder, type OutboxDeps, statementOf } from "../../../../lib/events/outbox";
+import { statementOf } from "../../../../lib/events/outbox";
 import type { KeysetCursor } from "../../../../lib/pagination";
 import type { PostEngagement } from "../schemas";
 import type { PostsDb } from "./client";
@@ -55,21 +54,20 @@ function rowOf(raw: RawPost): ViewedPostRow {
   };
 }
 
-/** An author's posts and shares, in the order they were made (posts_author_idx). */
-const AUTHOR_POSTS: TimeOrderedList = { table: "posts", id: "id", list: "author_id", time: "created_at" };
-
 /**
- * Stores a new post (or share) with its events, after the author's newest, and returns its time
- * (lib/events/outbox.ts commitInTimeOrder): an author's posts keep the order they were made in,
- * even within one millisecond. Events carrying `data.createdAt` get that time.
+ * An author's posts and shares, in the order they were made (posts_author_idx), for
+ * lib/events/outbox.ts commitInTimeOrder: even posts made within one millisecond keep that order.
  */
-export function insertPost(
-  outbox: OutboxDeps,
-  row: Omit<PostRow, "createdAt">,
-  now: number,
-  events: DomainEvent[],
-): Promise<number> {
-  const columns = {
+export const AUTHOR_POSTS: TimeOrderedList = {
+  table: "posts",
+  id: "id",
+  list: "author_id",
+  time: "created_at",
+};
+
+/** A new post's columns, but its time (which commitInTimeOrder gives it). */
+export function postColumns(row: Omit<PostRow, "createdAt">) {
+  return {
     id: row.id,
     author_id: row.authorId,
     text: row.text,
@@ -80,7 +78,6 @@ export function insertPost(
     share_count: row.shareCount,
     edited_at: row.editedAt,
   };
-  return commitInTimeOrder(outbox, AUTHOR_POSTS, columns, now, events);
 }
 
 export async function findPost(db: PostsDb, id: string): Promise<PostRow | undefined> {
