@@ -3,7 +3,14 @@ import { commitInTimeOrder } from "../../../lib/events/outbox";
 import { domainEvent, type EventContext } from "../../../lib/events/publish";
 import { newId } from "../../../lib/ids";
 import { decodeCursor, KeysetCursor, pageOf } from "../../../lib/pagination";
-import { type CommentRow, deleteComment, findComment, POST_COMMENTS, pageComments } from "./db/comments";
+import {
+  type CommentRow,
+  commentColumns,
+  deleteComment,
+  findComment,
+  POST_COMMENTS,
+  pageComments,
+} from "./db/comments";
 import { findPost } from "./db/posts";
 import type { PostsDeps } from "./deps";
 import { authorsOf } from "./hydrate";
@@ -51,13 +58,9 @@ export async function addComment(
   );
   const row: CommentRow = {
     ...fields,
-    createdAt: await commitInTimeOrder(
-      deps.outbox,
-      POST_COMMENTS,
-      { id: fields.id, post_id: postId, author_id: fields.authorId, text },
-      deps.now,
-      [created],
-    ),
+    createdAt: await commitInTimeOrder(deps.outbox, POST_COMMENTS, commentColumns(fields), deps.now, [
+      created,
+    ]),
   };
   const [comment] = await view(deps, [row]);
   if (!comment) throw new AppError("internal", "a comment did not hydrate");

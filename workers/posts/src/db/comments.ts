@@ -17,6 +17,11 @@ export const POST_COMMENTS: TimeOrderedList = {
   time: "created_at",
 };
 
+/** A new comment's columns, but its time (which commitInTimeOrder gives it). */
+export function commentColumns(row: Omit<CommentRow, "createdAt">) {
+  return { id: row.id, post_id: row.postId, author_id: row.authorId, text: row.text };
+}
+
 export async function findComment(db: PostsDb, id: string): Promise<CommentRow | undefined> {
   return db.query.comments.findFirst({ where: eq(comments.id, id) });
 }
