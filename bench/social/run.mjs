@@ -44,6 +44,7 @@ async function main() {
     datasetPath: DATASET,
     maxUsers: opts.maxUsers,
     seed: opts.seed,
+    fanoutLimit: opts.fanoutLimit,
     fresh: opts.fresh,
     disk: opts.disk,
     bundleDir: opts.bundleDir,
@@ -70,13 +71,16 @@ async function main() {
     signingKey: state.meta.signingKey,
     queueBatchSize: opts.queueBatch,
     queueBatchTimeout: opts.queueTimeout,
+    fanoutLimit: state.fanoutLimit,
     onLog,
     inspectorPort: opts.profileDir ? await freePort() : undefined,
   }).finally(restoreV8Flags);
   const agent = openLoopAgent(512);
   const { drainWindowMs } = bench;
   try {
-    log(`miniflare ${bench.version}, workerd pid ${bench.pid}`);
+    log(
+      `miniflare ${bench.version}, workerd pid ${bench.pid}, the feed's fan-out limit ${state.fanoutLimit}`,
+    );
     const urls = {
       gateway: bench.urls[bench.names.gateway],
       feed: bench.urls[bench.names.feed],
@@ -100,6 +104,7 @@ async function main() {
     results.setup = {
       key: state.key,
       reused: state.reused,
+      fanoutLimit: state.fanoutLimit,
       counts: state.meta.counts,
       timings: state.meta.timings,
     };

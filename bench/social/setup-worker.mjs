@@ -4,7 +4,7 @@
 // caller), minus the gateway's token check and rate limits. One HTTP request from Node carries a
 // whole batch, so setup pays for the services' work and little else.
 
-/** ES module source of the Worker; bindings USERS (UsersService) and POSTS (PostsService). */
+/** ES module source of the Worker; bindings USERS (UsersService), POSTS (PostsService) and TIMELINES. */
 export const SETUP_WORKER = `
 const TRACEPARENT = "00-0123456789abcdef0123456789abcdef-0123456789abcdef-01";
 
@@ -43,6 +43,15 @@ const OPS = {
   async post(env, { authorId, text }) {
     const post = await call(env.POSTS, "POST", "/v1/posts", authorId, { text });
     return { id: post.id, createdAt: Date.parse(post.createdAt) };
+  },
+  // An author over the feed's fan-out limit, left as the feed's first fan-out of their posts would
+  // leave them (workers/feed/src/events.ts announceBigAuthor): every follower's timeline merges
+  // them at read, and their own timeline knows they are big.
+  async bigAuthor(env, { userId, followerIds }) {
+    const timeline = (id) => env.TIMELINES.get(env.TIMELINES.idFromName(id));
+    for (const followerId of followerIds) await timeline(followerId).rememberBigAuthor(userId);
+    await timeline(userId).markSelfBig();
+    return null;
   },
 };
 

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { ROOT } from "../lib/platform.mjs";
 import { loadGraph, rng } from "./dataset.mjs";
 import { buildSocialGraph } from "./setup.mjs";
-import { startSocialBench } from "./workers.mjs";
+import { fanoutLimitOf, startSocialBench } from "./workers.mjs";
 
 export const STATE_ROOT = join(import.meta.dirname, ".state");
 /** Bump when the setup's output changes in a way the hashed files do not show. */
@@ -31,16 +31,17 @@ function filesUnder(dir) {
 }
 
 /**
- * What the built state depends on: the dataset, the options that shape it, the storage schemas (D1
+ * What the built state depends on: the dataset, the options that shape it (the feed's fan-out limit
+ * among them: the timelines keep which authors were fanned out and which are merged at read), the storage schemas (D1
  * migrations, the Timeline's own tables) and the setup code. Not the services' code: after changing
  * what a follow or a post does to storage, rebuild with --fresh.
  */
 /** The services whose D1 databases the built state holds (bench/social/workers.mjs migrates them). */
 const MIGRATED = ["auth", "media", "notifications", "posts", "sessions", "users"];
 
-export function stateKey({ datasetPath, users, seed }) {
+export function stateKey({ datasetPath, users, seed, fanoutLimit }) {
   const hash = createHash("sha256");
-  hash.update(JSON.stringify({ FORMAT, users, seed }));
+  hash.update(JSON.stringify({ FORMAT, users, seed, fanoutLimit }));
   const files = [
     datasetPath,
     // Only the databases this benchmark runs (other services' new migrations do not change it).
@@ -68,7 +69,7 @@ function scratchRoot(disk) {
 }
 
 /** Builds the graph with its own workerd (a large queue batch: setup only), then keeps it in `dir`. */
-async function build(dir, { bundleDir, graph, seed, log, drainTimeoutMs, disk }) {
+async function build(dir, { bundleDir, graph, seed, fanoutLimit, log, drainTimeoutMs, disk }) {
   const scratch = mkdtempSync(join(scratchRoot(disk), "plaza-bench-social-build-"));
   try {
     const bench = await startSocialBench({
@@ -78,6 +79,7 @@ async function build(dir, { bundleDir, graph, seed, log, drainTimeoutMs, disk })
       migrate: true,
       queueBatchSize: 100,
       queueBatchTimeout: 1,
+      fanoutLimit,
     });
     let meta;
     try {
@@ -85,6 +87,7 @@ async function build(dir, { bundleDir, graph, seed, log, drainTimeoutMs, disk })
         setupUrl: bench.urls[bench.names.setup],
         pid: bench.pid,
         signingKey: bench.signingKey,
+        fanoutLimit,
         graph,
         random: rng(seed),
         log,
@@ -116,12 +119,13 @@ async function build(dir, { bundleDir, graph, seed, log, drainTimeoutMs, disk })
  * The built state for these options (built now when missing or when `fresh`), copied to a working
  * folder for this run (in /dev/shm when there is one, unless `disk`: then in the system's tmp).
  * @returns {Promise<{ key: string, reused: boolean, meta: any, workDir: string, graph: any,
- *   cleanup: () => void }>}
+ *   fanoutLimit: number, cleanup: () => void }>}
  */
 export async function prepareState(options) {
   const { datasetPath, maxUsers, seed, fresh, bundleDir, log, drainTimeoutMs, disk } = options;
   const graph = loadGraph({ path: datasetPath, maxUsers });
-  const key = stateKey({ datasetPath, users: graph.users, seed });
+  const fanoutLimit = fanoutLimitOf(options.fanoutLimit);
+  const key = stateKey({ datasetPath, users: graph.users, seed, fanoutLimit });
   const dir = join(STATE_ROOT, key);
   const metaPath = join(dir, "meta.json");
   const reused = !fresh && existsSync(metaPath);
@@ -134,10 +138,10 @@ export async function prepareState(options) {
     log(
       `building the graph (${graph.users} users, ${graph.edges.length} edges) into bench/social/.state/${key}`,
     );
-    meta = await build(dir, { bundleDir, graph, seed, log, drainTimeoutMs, disk });
+    meta = await build(dir, { bundleDir, graph, seed, fanoutLimit, log, drainTimeoutMs, disk });
   }
   const workDir = mkdtempSync(join(scratchRoot(disk), "plaza-bench-social-"));
   cpSync(join(dir, "data"), workDir, { recursive: true });
   const cleanup = () => rmSync(workDir, { recursive: true, force: true });
-  return { key, reused, meta, workDir, graph, cleanup };
+  return { key, reused, meta, workDir, graph, fanoutLimit, cleanup };
 }

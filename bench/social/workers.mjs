@@ -4,6 +4,7 @@
 // follow, like and comment goes through its queue), plus two small inline Workers: the one the setup talks to (setup-worker.mjs) and a probe that
 // times the building blocks of a request from inside workerd (probe-worker.mjs).
 import { join } from "node:path";
+import { unstable_readConfig } from "wrangler";
 import { buildWorkers } from "../../scripts/build.mjs";
 import { newSigningKey } from "../../scripts/signing-key.mjs";
 import { applyMigrations, inlineWorker, ROOT, startWorkers, workerFromConfig } from "../lib/platform.mjs";
@@ -21,6 +22,17 @@ const socketsFor = (entrypoint) => [
   { host: "127.0.0.1", port: 0, entrypoint },
 ];
 
+/**
+ * The feed's fan-out limit for a run: `override` when given, else its wrangler.toml's FANOUT_LIMIT.
+ * Authors with more followers than this are merged at read time instead of fanned out.
+ */
+export function fanoutLimitOf(override) {
+  if (override !== undefined) return override;
+  const limit = Number(unstable_readConfig({ config: configOf("feed") }).vars?.FANOUT_LIMIT);
+  if (!Number.isInteger(limit)) throw new Error("workers/feed/wrangler.toml has no FANOUT_LIMIT");
+  return limit;
+}
+
 /** Bundles the Workers into .build/<name>/index.js (scripts/build.mjs). */
 export const buildBundles = () => buildWorkers(BUNDLES);
 
@@ -33,11 +45,12 @@ async function bundles({ build, bundleDir }) {
 /**
  * Starts workerd with every Plaza Worker and the setup Worker; migrates the D1 databases if asked.
  * @param {{ build: boolean, bundleDir?: string, queueBatchSize?: number, queueBatchTimeout?: number,
- *   persistDir?: string, signingKey?: object, migrate: boolean, onLog?: (log: object) => void,
- *   inspectorPort?: number }} options
+ *   fanoutLimit?: number, persistDir?: string, signingKey?: object, migrate: boolean,
+ *   onLog?: (log: object) => void, inspectorPort?: number }} options
  *   queueBatchSize, queueBatchTimeout: the feed consumer's max_batch_size and max_batch_timeout
- *   (seconds) instead of its wrangler.toml's; persistDir: where D1, KV and Durable Objects keep their data;
- *   signingKey: the auth Worker's private JWK (default: a new one); inspectorPort: open workerd's V8
+ *   (seconds) instead of its wrangler.toml's; fanoutLimit: the feed's FANOUT_LIMIT instead of its
+ *   wrangler.toml's (fanoutLimitOf; a built state depends on it); persistDir: where D1, KV and
+ *   Durable Objects keep their data; signingKey: the auth Worker's private JWK (default: a new one); inspectorPort: open workerd's V8
  *   inspector there (for bench/lib/profile.mjs)
  * @returns the platform (mf, workerd pid, a URL per Worker), `entry` (URLs of the services' named
  *   entrypoints), the Workers' names, the auth Worker's private signing JWK and `drainWindowMs` (how
@@ -46,6 +59,7 @@ async function bundles({ build, bundleDir }) {
 export async function startSocialBench(options) {
   const { build, bundleDir, queueBatchSize, queueBatchTimeout, persistDir, migrate, onLog, inspectorPort } =
     options;
+  const { fanoutLimit } = options;
   const scripts = await bundles({ build, bundleDir });
   const signingKey = options.signingKey ?? (await newSigningKey());
   const gateway = workerFromConfig(configOf("gateway"), scripts.gateway, {
@@ -65,7 +79,9 @@ export async function startSocialBench(options) {
   const media = workerFromConfig(configOf("media"), scripts.media);
   const sessions = workerFromConfig(configOf("sessions"), scripts.sessions);
   const notifications = workerFromConfig(configOf("notifications"), scripts.notifications);
-  const feedBase = workerFromConfig(configOf("feed"), scripts.feed);
+  const feedBase = workerFromConfig(configOf("feed"), scripts.feed, {
+    ...(fanoutLimit !== undefined && { bindings: { FANOUT_LIMIT: String(fanoutLimit) } }),
+  });
   const feed = {
     ...feedBase,
     unsafeDirectSockets: socketsFor("FeedService"),
@@ -80,11 +96,13 @@ export async function startSocialBench(options) {
       ]),
     ),
   };
+  const timelines = { className: "Timeline", scriptName: feed.name, useSQLite: true };
   const setup = inlineWorker("bench-social-setup", SETUP_WORKER, {
     serviceBindings: {
       USERS: { name: users.name, entrypoint: "UsersService" },
       POSTS: { name: posts.name, entrypoint: "PostsService" },
     },
+    durableObjects: { TIMELINES: timelines },
   });
   const probe = inlineWorker("bench-social-probe", PROBE_WORKER, {
     serviceBindings: {
@@ -92,7 +110,7 @@ export async function startSocialBench(options) {
       POSTS: { name: posts.name, entrypoint: "PostsService" },
       FEED: { name: feed.name, entrypoint: "FeedService" },
     },
-    durableObjects: { TIMELINES: { className: "Timeline", scriptName: feed.name, useSQLite: true } },
+    durableObjects: { TIMELINES: timelines },
     kvNamespaces: { REVOKED_SESSIONS: gateway.kvNamespaces.REVOKED_SESSIONS },
     d1Databases: { POSTS_DB: posts.d1Databases.DB, USERS_DB: users.d1Databases.DB },
   });
