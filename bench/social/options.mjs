@@ -20,6 +20,12 @@ const NUMBERS = {
   settle: [12, 12],
 };
 
+/** A whole number >= 0 given as option `name`. */
+function count(name, text) {
+  if (!/^\d+$/.test(text)) throw new Error(`--${name} takes a whole number, not "${text}"`);
+  return Number(text);
+}
+
 /** The options; what is not given takes its default, or its --quick default (first 200 users). */
 export function options() {
   const { values } = parseArgs({
@@ -76,7 +82,8 @@ export function options() {
     settleMs: num("settle") * 1000,
     queueBatch: values["queue-batch"] ? Number(values["queue-batch"]) : undefined,
     queueTimeout: values["queue-timeout"] === undefined ? undefined : Number(values["queue-timeout"]),
-    fanoutLimit: values["fanout-limit"] === undefined ? undefined : Number(values["fanout-limit"]),
+    fanoutLimit:
+      values["fanout-limit"] === undefined ? undefined : count("fanout-limit", values["fanout-limit"]),
     mix: parseMix(values.mix),
     build: !values["no-build"],
     bundleDir: values.bundles,

@@ -31,10 +31,10 @@ function filesUnder(dir) {
 }
 
 /**
- * What the built state depends on: the dataset, the options that shape it (the feed's fan-out limit
- * among them: the timelines keep which authors were fanned out and which are merged at read), the storage schemas (D1
- * migrations, the Timeline's own tables) and the setup code. Not the services' code: after changing
- * what a follow or a post does to storage, rebuild with --fresh.
+ * What the built state depends on: the dataset, the options that shape it (the feed's fan-out
+ * limit among them: the timelines keep which authors were fanned out and which are merged at
+ * read), the storage schemas (D1 migrations, the Timeline's own tables) and the setup code. Not
+ * the services' code: after changing what a follow or a post does to storage, rebuild with --fresh.
  */
 /** The services whose D1 databases the built state holds (bench/social/workers.mjs migrates them). */
 const MIGRATED = ["auth", "media", "notifications", "posts", "sessions", "users"];

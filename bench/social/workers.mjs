@@ -50,16 +50,15 @@ async function bundles({ build, bundleDir }) {
  *   queueBatchSize, queueBatchTimeout: the feed consumer's max_batch_size and max_batch_timeout
  *   (seconds) instead of its wrangler.toml's; fanoutLimit: the feed's FANOUT_LIMIT instead of its
  *   wrangler.toml's (fanoutLimitOf; a built state depends on it); persistDir: where D1, KV and
- *   Durable Objects keep their data; signingKey: the auth Worker's private JWK (default: a new one); inspectorPort: open workerd's V8
- *   inspector there (for bench/lib/profile.mjs)
+ *   Durable Objects keep their data; signingKey: the auth Worker's private JWK (default: a new
+ *   one); inspectorPort: open workerd's V8 inspector there (for bench/lib/profile.mjs)
  * @returns the platform (mf, workerd pid, a URL per Worker), `entry` (URLs of the services' named
  *   entrypoints), the Workers' names, the auth Worker's private signing JWK and `drainWindowMs` (how
  *   long workerd must stay idle for the feed's queue to be drained: longer than its batch timeout)
  */
 export async function startSocialBench(options) {
-  const { build, bundleDir, queueBatchSize, queueBatchTimeout, persistDir, migrate, onLog, inspectorPort } =
-    options;
-  const { fanoutLimit } = options;
+  const { build, bundleDir, queueBatchSize, queueBatchTimeout, fanoutLimit, persistDir, migrate } = options;
+  const { onLog, inspectorPort } = options;
   const scripts = await bundles({ build, bundleDir });
   const signingKey = options.signingKey ?? (await newSigningKey());
   const gateway = workerFromConfig(configOf("gateway"), scripts.gateway, {
